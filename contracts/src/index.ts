@@ -1,0 +1,3 @@
+export * from './env.ts'
+export * from './topics.ts'
+export * from './config.ts'

@@ -1,0 +1,14 @@
+/** Kafka topics of the platform, with the partition counts the platform creates them with. */
+export const Topic = {
+  requests: 'user_events',
+  responses: 'response_events',
+  deadLetters: 'user_events.dlq'
+} as const
+
+export type TopicName = (typeof Topic)[keyof typeof Topic]
+
+export const topicPartitions: Record<TopicName, number> = {
+  [Topic.requests]: 3,
+  [Topic.responses]: 3,
+  [Topic.deadLetters]: 1
+}

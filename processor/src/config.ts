@@ -1,0 +1,25 @@
+import { commonEnv, loadConfig, port, seconds } from '@streaming/contracts'
+import Type, { type Static } from 'typebox'
+
+export const ProcessorConfigSchema = Type.Object({
+  ...commonEnv,
+  PROCESSOR_HOST: Type.String({
+    default: '127.0.0.1',
+    description: 'interface for health and metrics'
+  }),
+  PROCESSOR_PORT: port(8001, 'health and metrics'),
+  PROCESSOR_GROUP_ID: Type.String({ minLength: 1, default: 'processor' }),
+  POSTGRES_URL: Type.String({
+    minLength: 1,
+    default: 'postgres://streaming:streaming@127.0.0.1:5432/streaming'
+  }),
+  MONGO_URL: Type.String({ minLength: 1, default: 'mongodb://127.0.0.1:27017/streaming' }),
+  REDIS_URL: Type.String({ minLength: 1, default: 'redis://127.0.0.1:6379' }),
+  SESSION_TTL_SECONDS: seconds(1_800, 'expiry of a session without activity'),
+  CONTENT_CACHE_TTL_SECONDS: seconds(3_600, 'expiry of a cached content entry')
+})
+
+export type ProcessorConfig = Static<typeof ProcessorConfigSchema>
+
+export const loadProcessorConfig = (env?: Record<string, string | undefined>): ProcessorConfig =>
+  loadConfig(ProcessorConfigSchema, env)

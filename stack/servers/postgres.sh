@@ -1,0 +1,70 @@
+# PostgreSQL from Debian's packages, with its own cluster under $STACK_DATA/postgres.
+# PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
+
+postgres_bindir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [ -n "$dir" ] && printf '%s' "$dir"
+}
+
+# Runs a command as the user that owns the cluster.
+postgres_as_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
+  else
+    "$@"
+  fi
+}
+
+postgres_install() {
+  if ! postgres_bindir >/dev/null; then
+    stack_apt_install postgresql
+  fi
+  local bin
+  bin="$(postgres_bindir)" || stack_die "PostgreSQL binaries not found after install"
+  local data="$STACK_DATA/postgres" sock="$STACK_RUN/postgres"
+  mkdir -p "$data" "$sock"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$data" "$sock"; chmod 700 "$data"; fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    stack_log "initialising the PostgreSQL cluster…"
+    postgres_as_owner "$bin/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      --encoding=UTF8 --locale=C.UTF-8 >>"$STACK_LOGS/postgres.log" 2>&1 \
+      || { tail -n 20 "$STACK_LOGS/postgres.log" >&2; stack_die "initdb failed"; }
+  fi
+}
+
+postgres_start() {
+  local bin
+  bin="$(postgres_bindir)"
+  local spawn=("$bin/postgres" -D "$STACK_DATA/postgres"
+    -c listen_addresses="$POSTGRES_HOST" -c port="$POSTGRES_PORT"
+    -c unix_socket_directories="$STACK_RUN/postgres"
+    -c max_connections=200 -c shared_buffers=256MB -c logging_collector=off)
+  if [ "$(id -u)" = 0 ]; then
+    spawn=(setpriv --reuid=postgres --regid=postgres --init-groups -- "${spawn[@]}")
+  fi
+  stack_spawn postgres "${spawn[@]}"
+}
+
+postgres_ready() {
+  "$(postgres_bindir)/pg_isready" -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -t 3
+}
+
+# The project's role and database, created once. The role may create databases so that tests
+# can each work in a database of their own.
+postgres_init() {
+  local psql
+  psql=("$(postgres_bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$STACK_RUN/postgres" -p "$POSTGRES_PORT" -U postgres -d postgres)
+  postgres_as_owner "${psql[@]}" -v user="$POSTGRES_USER" -v password="$POSTGRES_PASSWORD" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', :'user', :'password')
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'user') \gexec
+SELECT format('ALTER ROLE %I LOGIN CREATEDB PASSWORD %L', :'user', :'password') \gexec
+SQL
+  postgres_as_owner "${psql[@]}" -v user="$POSTGRES_USER" -v db="$POSTGRES_DB" <<'SQL'
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'user')
+WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
+SQL
+}
+
+# SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to disconnect.
+postgres_stop_signal() { echo INT; }

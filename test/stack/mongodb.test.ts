@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { connectMongo, uniqueName } from '../helpers/servers.ts'
+import { defer } from '../helpers/cleanup.ts'
+
+test('MongoDB wire protocol: the operations the product relies on', async (t) => {
+  const client = await connectMongo(t)
+  const db = client.db(uniqueName('test'))
+  defer(t, () => db.dropDatabase())
+  const history = db.collection<{ user_id: number; tipo: string; posicao: number; data: Date }>(
+    'historico_visualizacao'
+  )
+
+  const base = Date.UTC(2026, 0, 1)
+  await history.insertMany([
+    { user_id: 1, tipo: 'filme', posicao: 95, data: new Date(base) },
+    { user_id: 1, tipo: 'série', posicao: 10, data: new Date(base + 1000) },
+    { user_id: 1, tipo: 'filme', posicao: 50, data: new Date(base + 2000) },
+    { user_id: 2, tipo: 'filme', posicao: 99, data: new Date(base + 3000) }
+  ])
+  const inserted = await history.insertOne({
+    user_id: 1,
+    tipo: 'documentário',
+    posicao: 0,
+    data: new Date(base + 4000)
+  })
+  assert.ok(inserted.insertedId)
+
+  const newest = await history.find({ user_id: 1 }).sort({ data: -1 }).limit(2).toArray()
+  assert.deepEqual(
+    newest.map((doc) => doc.tipo),
+    ['documentário', 'filme']
+  )
+
+  const byType = await history
+    .aggregate<{ _id: string; total: number }>([
+      { $match: { user_id: 1 } },
+      { $group: { _id: '$tipo', total: { $sum: 1 } } },
+      { $sort: { _id: 1 } }
+    ])
+    .toArray()
+  assert.deepEqual(byType, [
+    { _id: 'documentário', total: 1 },
+    { _id: 'filme', total: 2 },
+    { _id: 'série', total: 1 }
+  ])
+
+  const recommendations = db.collection<{ user_id: number; itens: string[] }>('recomendacoes')
+  await recommendations.updateOne({ user_id: 1 }, { $set: { itens: ['a'] } }, { upsert: true })
+  await recommendations.updateOne({ user_id: 1 }, { $set: { itens: ['b', 'c'] } }, { upsert: true })
+  assert.equal(await recommendations.countDocuments({ user_id: 1 }), 1)
+  assert.deepEqual((await recommendations.findOne({ user_id: 1 }))?.itens, ['b', 'c'])
+
+  await recommendations.createIndex({ user_id: 1 }, { unique: true })
+  await assert.rejects(
+    recommendations.insertOne({ user_id: 1, itens: [] }),
+    (err: { code?: number }) => err.code === 11000
+  )
+})
