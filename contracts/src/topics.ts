@@ -12,3 +12,10 @@ export const topicPartitions: Record<TopicName, number> = {
   [Topic.responses]: 3,
   [Topic.deadLetters]: 1
 }
+
+/** The topic names a service uses: the platform's own, or others (tests use topics of their own). */
+export interface TopicNames {
+  requests: string
+  responses: string
+  deadLetters: string
+}

@@ -7,7 +7,17 @@ export const GatewayConfigSchema = Type.Object({
   GATEWAY_PORT: port(8000, 'HTTP API and Swagger UI'),
   REDIS_URL: Type.String({ minLength: 1, default: 'redis://127.0.0.1:6379' }),
   STATUS_RETENTION_SECONDS: seconds(86_400, 'how long an operation status is kept'),
-  KAFKA_ACK_TIMEOUT_MS: milliseconds(4_000, 'bound on waiting for Kafka to acknowledge a request')
+  KAFKA_ACK_TIMEOUT_MS: milliseconds(4_000, 'bound on waiting for Kafka to acknowledge a request'),
+  GATEWAY_GROUP_ID: Type.String({
+    minLength: 1,
+    default: 'gateway-status',
+    description: 'consumer group of the replies'
+  }),
+  GATEWAY_BODY_LIMIT_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 65_536,
+    description: 'largest accepted request body'
+  })
 })
 
 export type GatewayConfig = Static<typeof GatewayConfigSchema>

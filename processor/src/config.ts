@@ -1,4 +1,4 @@
-import { commonEnv, loadConfig, port, seconds } from '@streaming/contracts'
+import { commonEnv, loadConfig, milliseconds, port, seconds } from '@streaming/contracts'
 import Type, { type Static } from 'typebox'
 
 export const ProcessorConfigSchema = Type.Object({
@@ -16,7 +16,15 @@ export const ProcessorConfigSchema = Type.Object({
   MONGO_URL: Type.String({ minLength: 1, default: 'mongodb://127.0.0.1:27017/streaming' }),
   REDIS_URL: Type.String({ minLength: 1, default: 'redis://127.0.0.1:6379' }),
   SESSION_TTL_SECONDS: seconds(1_800, 'expiry of a session without activity'),
-  CONTENT_CACHE_TTL_SECONDS: seconds(3_600, 'expiry of a cached content entry')
+  CONTENT_CACHE_TTL_SECONDS: seconds(3_600, 'expiry of a cached content entry'),
+  PROCESSOR_RETRY_ATTEMPTS: Type.Integer({
+    minimum: 1,
+    maximum: 20,
+    default: 6,
+    description: 'attempts on a transient store failure'
+  }),
+  PROCESSOR_RETRY_BASE_MS: milliseconds(200, 'first backoff delay, doubled at each retry'),
+  PROCESSOR_RETRY_MAX_MS: milliseconds(5_000, 'longest backoff delay')
 })
 
 export type ProcessorConfig = Static<typeof ProcessorConfigSchema>

@@ -1,0 +1,72 @@
+import Type, { type Static } from 'typebox'
+import { IsoDate, IsoDateTime, ShortText, UserId } from '../fields.ts'
+
+/** Operations whose data lives in PostgreSQL: users, subscriptions, payments, preferences. */
+
+export const Plano = Type.Enum(['Básico', 'Padrão', 'Premium'], {
+  description: 'subscription plan'
+})
+export const FormaPagamento = Type.Enum(['Cartão', 'Pix', 'Boleto'], {
+  description: 'payment method'
+})
+export const StatusPagamento = Type.Enum(['aprovado', 'pendente', 'recusado'], {
+  description: 'payment status'
+})
+export const Idioma = Type.Enum(['pt-BR', 'en-US', 'es-ES', 'fr-FR'])
+export const Tema = Type.Enum(['escuro', 'claro', 'sistema'])
+
+export const CreateUserData = Type.Object(
+  {
+    user_id: UserId,
+    nome: ShortText('full name'),
+    email: Type.String({ format: 'email', maxLength: 254, examples: ['maria.silva@example.com'] }),
+    cpf: Type.String({
+      format: 'cpf',
+      description: 'CPF, 11 digits with valid check digits',
+      examples: ['52998224725']
+    }),
+    data_criacao: IsoDateTime
+  },
+  { additionalProperties: false }
+)
+export type CreateUserData = Static<typeof CreateUserData>
+
+export const UpdateSubscriptionData = Type.Object(
+  {
+    user_id: UserId,
+    plano: Plano,
+    inicio: IsoDate,
+    fim: IsoDate
+  },
+  { additionalProperties: false }
+)
+export type UpdateSubscriptionData = Static<typeof UpdateSubscriptionData>
+
+export const RecordPaymentData = Type.Object(
+  {
+    user_id: UserId,
+    valor: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 100_000,
+      multipleOf: 0.01,
+      description: 'amount in BRL',
+      examples: [29.9]
+    }),
+    forma_pagamento: FormaPagamento,
+    status: StatusPagamento,
+    data_pagamento: IsoDateTime
+  },
+  { additionalProperties: false }
+)
+export type RecordPaymentData = Static<typeof RecordPaymentData>
+
+export const UpdatePreferencesData = Type.Object(
+  {
+    user_id: UserId,
+    idioma: Idioma,
+    notificacoes: Type.Boolean(),
+    tema: Tema
+  },
+  { additionalProperties: false }
+)
+export type UpdatePreferencesData = Static<typeof UpdatePreferencesData>

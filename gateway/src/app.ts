@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs'
+import { customFormats, Topic, type TopicNames } from '@streaming/contracts'
+import type { Ajv } from 'ajv'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { Kafka } from 'kafkajs'
+import type { GatewayConfig } from './config.ts'
+import errors from './plugins/errors.ts'
+import kafkaPlugin from './plugins/kafka.ts'
+import metrics from './plugins/metrics.ts'
+import redisPlugin from './plugins/redis.ts'
+import replyConsumer from './plugins/reply-consumer.ts'
+import statusStore from './plugins/status-store.ts'
+import swagger from './plugins/swagger.ts'
+import cache from './routes/cache.ts'
+import historico from './routes/historico.ts'
+import recomendacoes from './routes/recomendacoes.ts'
+import sessoes from './routes/sessoes.ts'
+import status from './routes/status.ts'
+import system from './routes/system.ts'
+import usuarios from './routes/usuarios.ts'
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8')
+) as { version: string }
+
+export interface GatewayDeps {
+  config: GatewayConfig
+  kafka: Kafka
+  redis: Redis
+  redisSubscriber: Redis
+  logger?: FastifyServerOptions['loggerInstance']
+  /** Defaults to the platform's topics. */
+  topics?: TopicNames
+}
+
+/** The gateway: plugins and routes, not listening. The caller owns `listen` and `close`. */
+export async function buildApp(deps: GatewayDeps) {
+  const topics = deps.topics ?? Topic
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.config.GATEWAY_BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        // Without it Ajv rejects amounts such as 19.9 as not a multiple of 0.01 (float division).
+        multipleOfPrecision: 8,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false
+      },
+      plugins: [
+        (ajv: Ajv) => {
+          for (const [name, check] of Object.entries(customFormats)) ajv.addFormat(name, check)
+          return ajv
+        }
+      ]
+    }
+  })
+
+  await app.register(errors)
+  await app.register(metrics)
+  await app.register(redisPlugin, { client: deps.redis, subscriber: deps.redisSubscriber })
+  await app.register(kafkaPlugin, {
+    kafka: deps.kafka,
+    ackTimeoutMs: deps.config.KAFKA_ACK_TIMEOUT_MS,
+    requestsTopic: topics.requests
+  })
+  await app.register(statusStore, { retentionSeconds: deps.config.STATUS_RETENTION_SECONDS })
+  await app.register(replyConsumer, {
+    groupId: deps.config.GATEWAY_GROUP_ID,
+    responsesTopic: topics.responses
+  })
+  await app.register(swagger, { version })
+
+  await app.register(system, { version })
+  await app.register(usuarios)
+  await app.register(historico)
+  await app.register(recomendacoes)
+  await app.register(sessoes)
+  await app.register(cache)
+  await app.register(status)
+  return app
+}
+
+export type GatewayApp = Awaited<ReturnType<typeof buildApp>>

@@ -1,0 +1,118 @@
+import type { RequestEnvelope } from '@streaming/contracts'
+import fp from 'fastify-plugin'
+import type { Kafka, Producer } from 'kafkajs'
+import { serviceUnavailable } from '../errors.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    kafka: Kafka
+    requests: RequestPublisher
+  }
+}
+
+export interface RequestPublisher {
+  /** Resolves once Kafka acknowledged the request from all in-sync replicas; 503 otherwise. */
+  publish: (request: RequestEnvelope, key: string) => Promise<void>
+  /** True when the broker answers a metadata request within the bound. */
+  check: () => Promise<void>
+}
+
+export interface KafkaPluginOptions {
+  kafka: Kafka
+  ackTimeoutMs: number
+  requestsTopic: string
+}
+
+export default fp<KafkaPluginOptions>(
+  async (app, { kafka, ackTimeoutMs, requestsTopic }) => {
+    const producer: Producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: ackTimeoutMs }
+    })
+    const inFlight = new Set<Promise<unknown>>()
+    let connected: Promise<void> | undefined
+
+    const connect = () => {
+      connected ??= producer.connect().catch((err: unknown) => {
+        connected = undefined
+        throw err
+      })
+      return connected
+    }
+
+    const bounded = async <T>(work: Promise<T>, what: string): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined
+      const tracked = work.finally(() => inFlight.delete(tracked))
+      inFlight.add(tracked)
+      try {
+        return await Promise.race([
+          tracked,
+          new Promise<never>((_resolve, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`${what}: no acknowledgement within ${ackTimeoutMs} ms`)),
+              ackTimeoutMs
+            )
+          })
+        ])
+      } catch (err) {
+        throw serviceUnavailable(
+          'Kafka não confirmou a requisição a tempo; tente novamente em alguns segundos',
+          err
+        )
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+
+    app.decorate('kafka', kafka)
+    app.decorate('requests', {
+      async publish(request: RequestEnvelope, key: string) {
+        const started = performance.now()
+        await bounded(
+          (async () => {
+            await connect()
+            await producer.send({
+              topic: requestsTopic,
+              acks: -1,
+              timeout: ackTimeoutMs,
+              messages: [
+                { key, value: JSON.stringify(request), headers: { event_type: request.event_type } }
+              ]
+            })
+          })(),
+          'produce'
+        )
+        app.metrics?.produceDuration.observe((performance.now() - started) / 1000)
+      },
+      async check() {
+        const admin = kafka.admin()
+        await bounded(
+          (async () => {
+            await admin.connect()
+            try {
+              await admin.describeCluster()
+            } finally {
+              await admin.disconnect()
+            }
+          })(),
+          'metadata'
+        )
+      }
+    })
+
+    // Connect early so the first request does not pay for it; a broker that is down now is
+    // retried on the first publish.
+    app.addHook('onReady', async () => {
+      await connect().catch((err: unknown) =>
+        app.log.warn({ err }, 'Kafka not reachable at start-up')
+      )
+    })
+    app.addHook('onClose', async () => {
+      await Promise.allSettled(inFlight)
+      await producer.disconnect()
+    })
+  },
+  { name: 'kafka', dependencies: ['metrics'] }
+)

@@ -1,0 +1,64 @@
+import { decodeReply } from '@streaming/contracts'
+import fp from 'fastify-plugin'
+
+export interface ReplyConsumerOptions {
+  groupId: string
+  responsesTopic: string
+}
+
+/**
+ * Consumes `response_events` and records each reply as the operation's status. The replicas of
+ * the gateway share one consumer group: each reply is recorded once, then announced to all.
+ */
+export default fp<ReplyConsumerOptions>(
+  async (app, { groupId, responsesTopic }) => {
+    const log = app.log.child({ component: 'reply-consumer' })
+    const consumer = app.kafka.consumer({ groupId, allowAutoTopicCreation: false })
+    let closing = false
+    let retryTimer: NodeJS.Timeout | undefined
+
+    async function start(): Promise<void> {
+      await consumer.connect()
+      await consumer.subscribe({ topic: responsesTopic, fromBeginning: false })
+      await consumer.run({
+        partitionsConsumedConcurrently: 3,
+        eachMessage: async ({ message }) => {
+          const decoded = decodeReply(message.value)
+          if (!decoded.ok) {
+            log.warn(
+              { correlation_id: decoded.correlationId, reason: decoded.reason },
+              'unreadable reply skipped'
+            )
+            return
+          }
+          const reply = decoded.value
+          await app.statusStore.recordReply(reply)
+          app.metrics.outcomes.inc({ event_type: reply.original_event_type, status: reply.status })
+          log.debug(
+            { correlation_id: reply.correlation_id, status: reply.status },
+            'status recorded'
+          )
+        }
+      })
+      log.info({ groupId, topic: responsesTopic }, 'consuming replies')
+    }
+
+    // Kafka may be down when the gateway starts: keep trying in the background rather than
+    // refusing to start; /health reports Kafka meanwhile.
+    function startWithRetry(): void {
+      start().catch((err: unknown) => {
+        if (closing) return
+        log.warn({ err }, 'reply consumer could not start; retrying in 2 s')
+        retryTimer = setTimeout(startWithRetry, 2_000)
+      })
+    }
+
+    app.addHook('onReady', async () => startWithRetry())
+    app.addHook('onClose', async () => {
+      closing = true
+      clearTimeout(retryTimer)
+      await consumer.disconnect()
+    })
+  },
+  { name: 'reply-consumer', dependencies: ['kafka', 'status-store', 'metrics'] }
+)

@@ -1,0 +1,35 @@
+import { EventType, UserId, UserOnlyData } from '@streaming/contracts'
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import { operationRoute } from './operation-route.ts'
+
+const tags = ['recomendacoes (MongoDB)']
+
+export default async function recomendacoes(app: FastifyInstance) {
+  operationRoute(app, {
+    method: 'POST',
+    url: '/recomendacoes/gerar',
+    eventType: EventType.generateRecommendations,
+    tags,
+    summary: "Generate a user's recommendations from the viewing history",
+    description:
+      "Replaces the user's previous set in `recomendacoes`; no history gives 5 trending items.",
+    input: Type.Partial(UserOnlyData),
+    required: ['user_id'],
+    key: (data) => data.user_id,
+    echo: (data) => ({ user_id: data.user_id }),
+    mensagem: 'Geração de recomendações aceita; acompanhe em status_url'
+  })
+
+  operationRoute(app, {
+    method: 'GET',
+    url: '/recomendacoes/:user_id',
+    eventType: EventType.getRecommendations,
+    tags,
+    summary: "A user's current recommendations",
+    params: Type.Object({ user_id: UserId }),
+    key: (data) => data.user_id,
+    echo: (data) => ({ user_id: data.user_id }),
+    mensagem: 'Consulta de recomendações aceita; o resultado estará em status_url'
+  })
+}

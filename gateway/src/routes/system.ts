@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+
+const tags = ['system']
+
+const HealthResponse = Type.Object({
+  status: Type.Enum(['ok', 'unavailable']),
+  service: Type.String(),
+  checks: Type.Record(Type.String(), Type.String()),
+  failing: Type.Optional(Type.Array(Type.String()))
+})
+
+async function check(call: () => Promise<unknown>, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      call(),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+      })
+    ])
+    return 'ok'
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export default async function system(app: FastifyInstance, options: { version: string }) {
+  app.get('/', {
+    schema: {
+      tags,
+      summary: 'Service name, version and status',
+      response: {
+        200: Type.Object({
+          name: Type.String(),
+          version: Type.String(),
+          status: Type.String(),
+          docs: Type.String()
+        })
+      }
+    },
+    handler: async () => ({
+      name: 'streaming-platform-gateway',
+      version: options.version,
+      status: 'ok',
+      docs: '/docs'
+    })
+  })
+
+  app.get('/health', {
+    schema: {
+      tags,
+      summary: 'Readiness: Kafka and the status store (Redis) checked for real',
+      response: { 200: HealthResponse, 503: HealthResponse }
+    },
+    handler: async (_request, reply) => {
+      const [kafka, redis] = await Promise.all([
+        check(() => app.requests.check(), 3_000),
+        check(() => app.redis.ping(), 2_000)
+      ])
+      const checks = { kafka, redis }
+      const failing = Object.entries(checks)
+        .filter(([, result]) => result !== 'ok')
+        .map(([name]) => name)
+      return reply.code(failing.length === 0 ? 200 : 503).send({
+        status: failing.length === 0 ? 'ok' : 'unavailable',
+        service: 'gateway',
+        checks,
+        ...(failing.length > 0 ? { failing } : {})
+      })
+    }
+  })
+
+  app.get('/metrics', {
+    schema: { tags, summary: 'Prometheus metrics' },
+    handler: async (_request, reply) => {
+      return reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics())
+    }
+  })
+}

@@ -1,0 +1,215 @@
+import { RedisKey, Topic, type TopicNames } from '@streaming/contracts'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { Kafka } from 'kafkajs'
+import type { Db } from 'mongodb'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import type { ProcessorConfig } from './config.ts'
+import { handlers as defaultHandlers } from './handlers/index.ts'
+import type { HandlerMap } from './handlers/types.ts'
+import { createProcessorMetrics } from './metrics.ts'
+import { createMessageProcessor, type DeadLetter } from './processing.ts'
+import { createReplyLog } from './reply-log.ts'
+import { ensureMongoIndexes, createMongoStore } from './stores/mongodb.ts'
+import { createPostgresStore, migratePostgres } from './stores/postgres.ts'
+import { createRedisStore } from './stores/redis.ts'
+
+export interface ProcessorDeps {
+  config: ProcessorConfig
+  log: Logger
+  kafka: Kafka
+  postgres: pg.Pool
+  mongodb: Db
+  redis: Redis
+  handlers?: HandlerMap
+  /** Defaults to the platform's topics. */
+  topics?: TopicNames
+  /** Prefix of the processor's own Redis keys (sessions, cache, reply log); tests isolate with it. */
+  redisKeyPrefix?: string
+}
+
+/** How long replies are remembered for redelivered requests: beyond any plausible redelivery. */
+const REPLY_LOG_RETENTION_SECONDS = 7 * 24 * 3600
+
+/**
+ * The processor: a consumer group member on `user_events` that applies each request to its store
+ * and publishes one reply on `response_events`, plus its health and metrics server.
+ * `start()` connects and begins consuming; `close()` stops consuming, commits what is done and
+ * disconnects. The store clients belong to the caller, who closes them after `close()`.
+ */
+export function createProcessor(deps: ProcessorDeps) {
+  const { config, log } = deps
+  const metrics = createProcessorMetrics()
+  const topics = deps.topics ?? Topic
+  const keyPrefix = deps.redisKeyPrefix ?? ''
+  const stores = {
+    postgres: createPostgresStore(deps.postgres),
+    mongodb: createMongoStore(deps.mongodb),
+    redis: createRedisStore(deps.redis, {
+      sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+      contentTtlSeconds: config.CONTENT_CACHE_TTL_SECONDS,
+      keyPrefix
+    })
+  }
+  const producer = deps.kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1
+  })
+  const consumer = deps.kafka.consumer({
+    groupId: config.PROCESSOR_GROUP_ID,
+    allowAutoTopicCreation: false,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000
+  })
+  let consuming = false
+  let heartbeat: (() => Promise<void>) | undefined
+
+  const publishDeadLetter = async ({ message, reason, code }: DeadLetter) => {
+    await producer.send({
+      topic: topics.deadLetters,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            'x-dead-letter-reason': reason.slice(0, 1000),
+            'x-dead-letter-code': code,
+            'x-original-topic': message.topic,
+            'x-original-partition': String(message.partition),
+            'x-original-offset': message.offset
+          }
+        }
+      ]
+    })
+  }
+
+  const processMessage = createMessageProcessor({
+    handlers: deps.handlers ?? defaultHandlers,
+    stores,
+    replyLog: createReplyLog(deps.redis, REPLY_LOG_RETENTION_SECONDS, keyPrefix),
+    isCancelled: async (correlationId) =>
+      (await deps.redis.exists(RedisKey.cancellation(correlationId))) === 1,
+    publishReply: async (reply) => {
+      await producer.send({
+        topic: topics.responses,
+        acks: -1,
+        messages: [{ key: reply.correlation_id, value: JSON.stringify(reply) }]
+      })
+    },
+    publishDeadLetter,
+    retryPolicy: {
+      attempts: config.PROCESSOR_RETRY_ATTEMPTS,
+      baseDelayMs: config.PROCESSOR_RETRY_BASE_MS,
+      maxDelayMs: config.PROCESSOR_RETRY_MAX_MS
+    },
+    log,
+    metrics,
+    heartbeat: () => heartbeat?.() ?? Promise.resolve()
+  })
+
+  const health = Fastify({ loggerInstance: log.child({ component: 'health' }) })
+  health.get('/health', { logLevel: 'warn' }, async (_request, reply) => {
+    const checks = await checkDependencies()
+    const failing = Object.entries(checks)
+      .filter(([, status]) => status !== 'ok')
+      .map(([name]) => name)
+    return reply.code(failing.length === 0 ? 200 : 503).send({
+      status: failing.length === 0 ? 'ok' : 'unavailable',
+      service: 'processor',
+      consuming,
+      checks,
+      ...(failing.length > 0 ? { failing } : {})
+    })
+  })
+  health.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
+  })
+
+  async function checkDependencies(): Promise<Record<string, string>> {
+    const probe = async (call: () => Promise<unknown>) => {
+      try {
+        await withTimeout(call(), 2_000)
+        return 'ok'
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err)
+      }
+    }
+    const admin = deps.kafka.admin()
+    const [kafka, postgres, mongodb, redis] = await Promise.all([
+      probe(async () => {
+        await admin.connect()
+        try {
+          await admin.describeCluster()
+        } finally {
+          await admin.disconnect()
+        }
+      }),
+      probe(() => stores.postgres.ping()),
+      probe(() => deps.mongodb.command({ ping: 1 })),
+      probe(() => deps.redis.ping())
+    ])
+    return { kafka: consuming ? kafka : 'consumer not running', postgres, mongodb, redis }
+  }
+
+  return {
+    health,
+    metrics,
+
+    /** Prepares the stores' schema, joins the group and starts consuming. */
+    async start(): Promise<void> {
+      await migratePostgres(deps.postgres)
+      await ensureMongoIndexes(deps.mongodb)
+      await producer.connect()
+      await consumer.connect()
+      await consumer.subscribe({ topic: topics.requests, fromBeginning: true })
+      await consumer.run({
+        partitionsConsumedConcurrently: 3,
+        eachMessage: async ({ topic, partition, message, heartbeat: beat }) => {
+          heartbeat = beat
+          await processMessage({
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value
+          })
+        }
+      })
+      consuming = true
+      log.info({ group: config.PROCESSOR_GROUP_ID, topic: topics.requests }, 'processor consuming')
+    },
+
+    async listen(): Promise<string> {
+      return health.listen({ host: config.PROCESSOR_HOST, port: config.PROCESSOR_PORT })
+    },
+
+    /** Finishes the messages in hand, commits their offsets, leaves the group. */
+    async close(): Promise<void> {
+      consuming = false
+      await consumer.disconnect()
+      await producer.disconnect()
+      await health.close()
+    }
+  }
+}
+
+export type Processor = ReturnType<typeof createProcessor>
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+      })
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export type { FastifyInstance }

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { test, type TestContext } from 'node:test'
+import type { Redis } from 'ioredis'
+import { pino } from 'pino'
+import { ErrorCode } from '@streaming/contracts'
+import { defer } from '../../../test/helpers/cleanup.ts'
+import { connectRedis, uniqueName } from '../../../test/helpers/servers.ts'
+import type { HandlerContext } from '../../src/handlers/types.ts'
+import { OperationError } from '../../src/errors.ts'
+import { criarSessao } from '../../src/handlers/criar-sessao.ts'
+import { createRedisStore } from '../../src/stores/redis.ts'
+
+async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+    if (keys.length > 0) await redis.del(...keys)
+    cursor = next
+  } while (cursor !== '0')
+}
+
+async function setup(
+  t: TestContext,
+  ttl: { sessionTtlSeconds?: number; contentTtlSeconds?: number } = {}
+) {
+  const redis = await connectRedis(t)
+  const keyPrefix = `${uniqueName('test')}:`
+  defer(t, () => deleteByPrefix(redis, keyPrefix))
+  const store = createRedisStore(redis, {
+    sessionTtlSeconds: 1_800,
+    contentTtlSeconds: 3_600,
+    ...ttl,
+    keyPrefix
+  })
+  let clock = new Date()
+  const ctx: HandlerContext = {
+    postgres: {} as never,
+    mongodb: {} as never,
+    redis: store,
+    log: pino({ level: 'silent' }),
+    now: () => clock,
+    eventId: randomUUID()
+  }
+  const setClock = (date: Date) => {
+    clock = date
+  }
+  return { redis, store, ctx, setClock }
+}
+
+const request = () => ({
+  user_id: 4242,
+  session_id: randomUUID(),
+  dispositivo: 'iOS' as const,
+  localizacao: 'Porto Alegre'
+})
+
+test('criar_sessao stores an active session with its expiry, indexed under the user', async (t) => {
+  const { redis, store, ctx, setClock } = await setup(t)
+  const at = new Date('2026-11-24T10:00:00.000Z')
+  setClock(at)
+  const data = request()
+
+  const result = await criarSessao(data, ctx)
+
+  assert.match(result.message, new RegExp(`Sessão ${data.session_id} criada`))
+  const expected = {
+    session_id: data.session_id,
+    user_id: 4242,
+    dispositivo: 'iOS',
+    localizacao: 'Porto Alegre',
+    inicio: at.toISOString(),
+    ultima_atividade: at.toISOString(),
+    status: 'ativa'
+  }
+  assert.deepEqual(result.data, expected)
+  assert.deepEqual(JSON.parse(JSON.stringify(result.data)), expected, 'plain JSON')
+  const key = store.keys.session(data.session_id)
+  assert.equal(await redis.hget(key, 'user_id'), '4242')
+  assert.equal(await redis.hget(key, 'status'), 'ativa')
+  const ttl = await redis.ttl(key)
+  assert.ok(ttl > 1_790 && ttl <= 1_800, `session TTL ${ttl}`)
+  assert.deepEqual(await redis.zrange(store.keys.userSessions(4242), 0, '-1'), [data.session_id])
+})
+
+test('criar_sessao delivered again answers the same and creates no second session', async (t) => {
+  const { redis, store, ctx, setClock } = await setup(t)
+  const data = request()
+  setClock(new Date('2026-11-24T10:00:00.000Z'))
+  const first = await criarSessao(data, ctx)
+
+  setClock(new Date('2026-11-24T10:05:00.000Z'))
+  const second = await criarSessao(data, ctx)
+
+  assert.deepEqual(second, first)
+  assert.equal(await redis.zcard(store.keys.userSessions(4242)), 1)
+})
+
+test('criar_sessao with an id another user holds is a duplicate', async (t) => {
+  const { redis, store, ctx } = await setup(t)
+  const data = request()
+  await criarSessao(data, ctx)
+
+  await assert.rejects(criarSessao({ ...data, user_id: 9999 }, ctx), (err) => {
+    assert.ok(err instanceof OperationError)
+    assert.equal(err.code, ErrorCode.duplicate)
+    assert.equal(err.retryable, false)
+    return true
+  })
+  assert.equal(await redis.hget(store.keys.session(data.session_id), 'user_id'), '4242')
+  assert.equal(await redis.exists(store.keys.userSessions(9999)), 0)
+})
