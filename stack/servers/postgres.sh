@@ -16,13 +16,33 @@ postgres_as_owner() {
   fi
 }
 
+# As root the server runs as `postgres`, which must be able to reach its data directory. When the
+# checkout sits under a directory closed to other users (e.g. /root), the cluster lives in a
+# directory of its own under /var/tmp instead, linked from $STACK_DATA/postgres.
+postgres_dirs() {
+  POSTGRES_DATA="$STACK_DATA/postgres"
+  POSTGRES_SOCKET_DIR="$STACK_RUN/postgres"
+  [ "$(id -u)" = 0 ] || return 0
+  if setpriv --reuid=postgres --regid=postgres --init-groups -- test -x "$STACK_DATA" 2>/dev/null; then
+    return 0
+  fi
+  local base
+  base="/var/tmp/streaming-stack-$(printf '%s' "$STACK_HOME" | sha256sum | cut -c1-12)"
+  mkdir -p "$base"
+  chmod 755 "$base"
+  [ -L "$STACK_DATA/postgres" ] || [ -e "$STACK_DATA/postgres" ] || ln -s "$base/data" "$STACK_DATA/postgres"
+  POSTGRES_DATA="$base/data"
+  POSTGRES_SOCKET_DIR="$base/run"
+}
+
 postgres_install() {
   if ! postgres_bindir >/dev/null; then
     stack_apt_install postgresql
   fi
   local bin
   bin="$(postgres_bindir)" || stack_die "PostgreSQL binaries not found after install"
-  local data="$STACK_DATA/postgres" sock="$STACK_RUN/postgres"
+  postgres_dirs
+  local data="$POSTGRES_DATA" sock="$POSTGRES_SOCKET_DIR"
   mkdir -p "$data" "$sock"
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$data" "$sock"; chmod 700 "$data"; fi
   if [ ! -f "$data/PG_VERSION" ]; then
@@ -36,9 +56,10 @@ postgres_install() {
 postgres_start() {
   local bin
   bin="$(postgres_bindir)"
-  local spawn=("$bin/postgres" -D "$STACK_DATA/postgres"
+  postgres_dirs
+  local spawn=("$bin/postgres" -D "$POSTGRES_DATA"
     -c listen_addresses="$POSTGRES_HOST" -c port="$POSTGRES_PORT"
-    -c unix_socket_directories="$STACK_RUN/postgres"
+    -c unix_socket_directories="$POSTGRES_SOCKET_DIR"
     -c max_connections=200 -c shared_buffers=256MB -c logging_collector=off)
   if [ "$(id -u)" = 0 ]; then
     spawn=(setpriv --reuid=postgres --regid=postgres --init-groups -- "${spawn[@]}")
@@ -54,7 +75,8 @@ postgres_ready() {
 # can each work in a database of their own.
 postgres_init() {
   local psql
-  psql=("$(postgres_bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$STACK_RUN/postgres" -p "$POSTGRES_PORT" -U postgres -d postgres)
+  postgres_dirs
+  psql=("$(postgres_bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$POSTGRES_SOCKET_DIR" -p "$POSTGRES_PORT" -U postgres -d postgres)
   postgres_as_owner "${psql[@]}" -v user="$POSTGRES_USER" -v password="$POSTGRES_PASSWORD" <<'SQL'
 SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', :'user', :'password')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'user') \gexec
