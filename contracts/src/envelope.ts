@@ -56,8 +56,21 @@ export const ReplyEnvelope = Type.Object({
 
 export type ReplyEnvelope = Static<typeof ReplyEnvelope>
 
+/** Why a message could not be decoded; the consumer decides what to do from this, not from text. */
+export type DecodeFailure =
+  'empty' | 'not-json' | 'unknown-event-type' | 'invalid-envelope' | 'invalid-data'
+
 export type DecodeResult<T> =
-  { ok: true; value: T } | { ok: false; reason: string; correlationId?: string; eventType?: string }
+  | { ok: true; value: T }
+  | {
+      ok: false
+      failure: DecodeFailure
+      reason: string
+      correlationId?: string
+      eventType?: string
+    }
+
+type Failure = Extract<DecodeResult<unknown>, { ok: false }>
 
 function describeErrors(schema: TSchema, value: unknown, prefix = ''): string {
   return [...Value.Errors(schema, value)]
@@ -71,53 +84,59 @@ function readableCorrelationId(value: unknown): string | undefined {
   return typeof id === 'string' && Value.Check(CorrelationId, id) ? id : undefined
 }
 
+function parseJson(raw: Buffer | string | null): { ok: true; value: unknown } | Failure {
+  if (raw === null || raw.length === 0) {
+    return { ok: false, failure: 'empty', reason: 'empty message' }
+  }
+  try {
+    return { ok: true, value: JSON.parse(raw.toString()) }
+  } catch {
+    return { ok: false, failure: 'not-json', reason: 'message is not JSON' }
+  }
+}
+
+const knownEventTypes = new Set<string>(requestEventTypes)
+
 /** Parses and validates a request message: the envelope, then the data of its operation. */
 export function decodeRequest(raw: Buffer | string | null): DecodeResult<RequestEnvelope> {
-  if (raw === null) return { ok: false, reason: 'empty message' }
-  let value: unknown
-  try {
-    value = JSON.parse(raw.toString())
-  } catch {
-    return { ok: false, reason: 'message is not JSON' }
-  }
+  const parsed = parseJson(raw)
+  if (!parsed.ok) return parsed
+  const value = parsed.value
   const correlationId = readableCorrelationId(value)
-  const eventType = (value as { event_type?: unknown } | null)?.event_type
-  const known = typeof eventType === 'string' ? eventType : undefined
+  const rawType = (value as { event_type?: unknown } | null)?.event_type
+  const eventType = typeof rawType === 'string' ? rawType : undefined
+  const failed = (failure: DecodeFailure, reason: string): Failure => ({
+    ok: false,
+    failure,
+    reason,
+    ...(correlationId ? { correlationId } : {}),
+    ...(eventType ? { eventType } : {})
+  })
+  if (eventType !== undefined && !knownEventTypes.has(eventType)) {
+    return failed('unknown-event-type', `unknown event_type '${eventType}'`)
+  }
   if (!Value.Check(RequestEnvelope, value)) {
-    return {
-      ok: false,
-      reason: `invalid envelope: ${describeErrors(RequestEnvelope, value)}`,
-      correlationId,
-      eventType: known
-    }
+    return failed('invalid-envelope', `invalid envelope: ${describeErrors(RequestEnvelope, value)}`)
   }
   const schema = operations[value.event_type].data
   if (!Value.Check(schema, value.data)) {
-    return {
-      ok: false,
-      reason: `invalid data: ${describeErrors(schema, value.data, 'data')}`,
-      correlationId,
-      eventType: known
-    }
+    return failed('invalid-data', `invalid data: ${describeErrors(schema, value.data, 'data')}`)
   }
   return { ok: true, value: value as RequestEnvelope }
 }
 
 /** Parses and validates a reply message. */
 export function decodeReply(raw: Buffer | string | null): DecodeResult<ReplyEnvelope> {
-  if (raw === null) return { ok: false, reason: 'empty message' }
-  let value: unknown
-  try {
-    value = JSON.parse(raw.toString())
-  } catch {
-    return { ok: false, reason: 'message is not JSON' }
-  }
-  if (!Value.Check(ReplyEnvelope, value)) {
+  const parsed = parseJson(raw)
+  if (!parsed.ok) return parsed
+  if (!Value.Check(ReplyEnvelope, parsed.value)) {
+    const correlationId = readableCorrelationId(parsed.value)
     return {
       ok: false,
-      reason: `invalid reply: ${describeErrors(ReplyEnvelope, value)}`,
-      correlationId: readableCorrelationId(value)
+      failure: 'invalid-envelope',
+      reason: `invalid reply: ${describeErrors(ReplyEnvelope, parsed.value)}`,
+      ...(correlationId ? { correlationId } : {})
     }
   }
-  return { ok: true, value }
+  return { ok: true, value: parsed.value }
 }

@@ -64,12 +64,21 @@ const userScopedOperations = new Set<RequestEventType>(
 export function createMessageProcessor(deps: MessageProcessorDeps) {
   const now = deps.now ?? (() => new Date())
 
+  /** Publishes the one reply of a request; `remember` keeps it for redeliveries first. */
   async function reply(
     request: RequestIdentity,
     outcome: ReplyOutcome,
-    startedAt: number
+    startedAt: number,
+    remember: boolean
   ): Promise<ReplyEnvelope> {
     const envelope = buildReply(request, outcome, performance.now() - startedAt, now())
+    if (remember) {
+      await withRetry(
+        () => deps.replyLog.save(request.event_id, envelope),
+        deps.retryPolicy,
+        isRetryable
+      )
+    }
     await deps.publishReply(envelope)
     deps.metrics.replies.inc({ event_type: request.event_type, status: outcome.status })
     deps.metrics.duration.observe({ event_type: request.event_type }, envelope.duration_ms / 1000)
@@ -115,7 +124,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps) {
     if (!decoded.ok) {
       const log = deps.log.child({ correlation_id: decoded.correlationId })
       const code =
-        decoded.reason.startsWith('invalid envelope') && decoded.eventType
+        decoded.failure === 'unknown-event-type'
           ? ErrorCode.unknownEventType
           : ErrorCode.invalidRequest
       await deadLetter(message, decoded.reason, code, log)
@@ -132,7 +141,8 @@ export function createMessageProcessor(deps: MessageProcessorDeps) {
             message: `Requisição não pôde ser processada: ${decoded.reason}`,
             error: { code, retryable: false }
           },
-          startedAt
+          startedAt,
+          false
         )
       }
       return
@@ -183,15 +193,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps) {
       }
     }
 
-    const envelope = buildReply(request, outcome, performance.now() - startedAt, now())
-    await withRetry(
-      () => deps.replyLog.save(request.event_id, envelope),
-      deps.retryPolicy,
-      isRetryable
-    )
-    await deps.publishReply(envelope)
-    deps.metrics.replies.inc({ event_type: request.event_type, status: outcome.status })
-    deps.metrics.duration.observe({ event_type: request.event_type }, envelope.duration_ms / 1000)
+    const envelope = await reply(request, outcome, startedAt, true)
     log.info({ status: outcome.status, duration_ms: envelope.duration_ms }, 'operation answered')
   }
 }
