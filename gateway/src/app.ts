@@ -65,7 +65,8 @@ export async function buildApp(deps: GatewayDeps) {
   await app.register(kafkaPlugin, {
     kafka: deps.kafka,
     ackTimeoutMs: deps.config.KAFKA_ACK_TIMEOUT_MS,
-    requestsTopic: topics.requests
+    requestsTopic: topics.requests,
+    maxBatch: deps.config.KAFKA_PRODUCE_MAX_BATCH
   })
   await app.register(statusStore, { retentionSeconds: deps.config.STATUS_RETENTION_SECONDS })
   await app.register(replyConsumer, {

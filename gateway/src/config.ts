@@ -8,6 +8,12 @@ export const GatewayConfigSchema = Type.Object({
   REDIS_URL: Type.String({ minLength: 1, default: 'redis://127.0.0.1:6379' }),
   STATUS_RETENTION_SECONDS: seconds(86_400, 'how long an operation status is kept'),
   KAFKA_ACK_TIMEOUT_MS: milliseconds(4_000, 'bound on waiting for Kafka to acknowledge a request'),
+  KAFKA_PRODUCE_MAX_BATCH: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 500,
+    description: 'most requests gathered into one produce request'
+  }),
   GATEWAY_GROUP_ID: Type.String({
     minLength: 1,
     default: 'gateway-status',

@@ -2,6 +2,7 @@ import type { RequestEnvelope } from '@streaming/contracts'
 import fp from 'fastify-plugin'
 import type { Kafka, Producer } from 'kafkajs'
 import { serviceUnavailable } from '../errors.ts'
+import { createProduceBatcher } from '../produce-batcher.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,15 +22,21 @@ export interface KafkaPluginOptions {
   kafka: Kafka
   ackTimeoutMs: number
   requestsTopic: string
+  /** Most messages one produce request gathers. */
+  maxBatch: number
 }
 
 export default fp<KafkaPluginOptions>(
-  async (app, { kafka, ackTimeoutMs, requestsTopic }) => {
+  async (app, { kafka, ackTimeoutMs, requestsTopic, maxBatch }) => {
     const producer: Producer = kafka.producer({
       allowAutoTopicCreation: false,
       idempotent: true,
       maxInFlightRequests: 1,
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: ackTimeoutMs }
+    })
+    const batcher = createProduceBatcher(producer, requestsTopic, {
+      maxBatch,
+      timeoutMs: ackTimeoutMs
     })
     const inFlight = new Set<Promise<unknown>>()
     let connected: Promise<void> | undefined
@@ -73,18 +80,15 @@ export default fp<KafkaPluginOptions>(
         await bounded(
           (async () => {
             await connect()
-            await producer.send({
-              topic: requestsTopic,
-              acks: -1,
-              timeout: ackTimeoutMs,
-              messages: [
-                { key, value: JSON.stringify(request), headers: { event_type: request.event_type } }
-              ]
+            await batcher.send({
+              key,
+              value: JSON.stringify(request),
+              headers: { event_type: request.event_type }
             })
           })(),
           'produce'
         )
-        app.metrics?.produceDuration.observe((performance.now() - started) / 1000)
+        app.metrics.produceDuration.observe((performance.now() - started) / 1000)
       },
       async check() {
         const admin = kafka.admin()

@@ -55,6 +55,9 @@ export function operationRoute<T extends RequestEventType>(
   app: FastifyInstance,
   spec: OperationRouteSpec<T>
 ): void {
+  // TypeBox's Partial/Omit drop `additionalProperties: false`: restore it, so an unknown field
+  // is a 400 naming it rather than silently ignored.
+  const input = spec.input ? { ...spec.input, additionalProperties: false } : undefined
   app.route({
     method: spec.method,
     url: spec.url,
@@ -70,8 +73,8 @@ export function operationRoute<T extends RequestEventType>(
         .join('\n\n'),
       headers: IdempotencyHeaders,
       ...(spec.params ? { params: spec.params } : {}),
-      ...(spec.input ? { querystring: spec.input } : {}),
-      ...(spec.input && withBody(spec.method) ? { body: spec.input } : {}),
+      ...(input ? { querystring: input } : {}),
+      ...(input && withBody(spec.method) ? { body: input } : {}),
       response: { 202: AcceptedResponse, ...operationErrorResponses }
     },
     // An empty body is as valid as `{}`: every field may come from the query string instead.
