@@ -1,53 +1,11 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { test, type TestContext } from 'node:test'
-import type { Redis } from 'ioredis'
-import { pino } from 'pino'
+import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ErrorCode } from '@streaming/contracts'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectRedis, uniqueName } from '../../../test/helpers/servers.ts'
-import type { HandlerContext } from '../../src/handlers/types.ts'
 import { OperationError } from '../../src/errors.ts'
 import { atualizarAtividadeSessao } from '../../src/handlers/atualizar-atividade-sessao.ts'
-import { createRedisStore } from '../../src/stores/redis.ts'
-
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    if (keys.length > 0) await redis.del(...keys)
-    cursor = next
-  } while (cursor !== '0')
-}
-
-async function setup(
-  t: TestContext,
-  ttl: { sessionTtlSeconds?: number; contentTtlSeconds?: number } = {}
-) {
-  const redis = await connectRedis(t)
-  const keyPrefix = `${uniqueName('test')}:`
-  defer(t, () => deleteByPrefix(redis, keyPrefix))
-  const store = createRedisStore(redis, {
-    sessionTtlSeconds: 1_800,
-    contentTtlSeconds: 3_600,
-    ...ttl,
-    keyPrefix
-  })
-  let clock = new Date()
-  const ctx: HandlerContext = {
-    postgres: {} as never,
-    mongodb: {} as never,
-    redis: store,
-    log: pino({ level: 'silent' }),
-    now: () => clock,
-    eventId: randomUUID()
-  }
-  const setClock = (date: Date) => {
-    clock = date
-  }
-  return { redis, store, ctx, setClock }
-}
+import { redisContext, sessionRequest } from '../helpers/redis-context.ts'
 
 const sessionNotFound = (pattern: RegExp) => (err: unknown) => {
   assert.ok(err instanceof OperationError)
@@ -57,15 +15,10 @@ const sessionNotFound = (pattern: RegExp) => (err: unknown) => {
   return true
 }
 
-const newSession = () => ({
-  user_id: 4242,
-  session_id: randomUUID(),
-  dispositivo: 'Android' as const,
-  localizacao: 'Manaus'
-})
+const newSession = () => sessionRequest('Android', 'Manaus')
 
 test('atualizar_atividade_sessao refreshes the last activity and the expiry', async (t) => {
-  const { redis, store, ctx, setClock } = await setup(t)
+  const { redis, store, ctx, setClock } = await redisContext(t)
   const start = new Date('2026-11-24T10:00:00.000Z')
   const data = newSession()
   await store.sessions.create(data, start)
@@ -89,7 +42,7 @@ test('atualizar_atividade_sessao refreshes the last activity and the expiry', as
 })
 
 test('atualizar_atividade_sessao of an unknown session is an error reply', async (t) => {
-  const { ctx } = await setup(t)
+  const { ctx } = await redisContext(t)
   const sessionId = randomUUID()
 
   await assert.rejects(
@@ -99,7 +52,7 @@ test('atualizar_atividade_sessao of an unknown session is an error reply', async
 })
 
 test('atualizar_atividade_sessao of an expired session is an error reply', async (t) => {
-  const { store, ctx } = await setup(t, { sessionTtlSeconds: 1 })
+  const { store, ctx } = await redisContext(t, { sessionTtlSeconds: 1 })
   const data = newSession()
   await store.sessions.create(data, new Date())
   await sleep(1_200)
@@ -111,7 +64,7 @@ test('atualizar_atividade_sessao of an expired session is an error reply', async
 })
 
 test('atualizar_atividade_sessao of an ended session is an error reply', async (t) => {
-  const { store, ctx } = await setup(t)
+  const { store, ctx } = await redisContext(t)
   const data = newSession()
   await store.sessions.create(data, new Date())
   await store.sessions.end(data.session_id, new Date())

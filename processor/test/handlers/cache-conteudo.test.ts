@@ -1,50 +1,7 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
-import { test, type TestContext } from 'node:test'
-import type { Redis } from 'ioredis'
-import { pino } from 'pino'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectRedis, uniqueName } from '../../../test/helpers/servers.ts'
-import type { HandlerContext } from '../../src/handlers/types.ts'
+import { test } from 'node:test'
 import { cacheConteudo } from '../../src/handlers/cache-conteudo.ts'
-import { createRedisStore } from '../../src/stores/redis.ts'
-
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    if (keys.length > 0) await redis.del(...keys)
-    cursor = next
-  } while (cursor !== '0')
-}
-
-async function setup(
-  t: TestContext,
-  ttl: { sessionTtlSeconds?: number; contentTtlSeconds?: number } = {}
-) {
-  const redis = await connectRedis(t)
-  const keyPrefix = `${uniqueName('test')}:`
-  defer(t, () => deleteByPrefix(redis, keyPrefix))
-  const store = createRedisStore(redis, {
-    sessionTtlSeconds: 1_800,
-    contentTtlSeconds: 3_600,
-    ...ttl,
-    keyPrefix
-  })
-  let clock = new Date()
-  const ctx: HandlerContext = {
-    postgres: {} as never,
-    mongodb: {} as never,
-    redis: store,
-    log: pino({ level: 'silent' }),
-    now: () => clock,
-    eventId: randomUUID()
-  }
-  const setClock = (date: Date) => {
-    clock = date
-  }
-  return { redis, store, ctx, setClock }
-}
+import { redisContext } from '../helpers/redis-context.ts'
 
 const content = {
   conteudo_id: 'c-77',
@@ -59,7 +16,7 @@ const content = {
 }
 
 test('cache_conteudo stores the content hash with the configured expiry', async (t) => {
-  const { redis, store, ctx, setClock } = await setup(t, { contentTtlSeconds: 600 })
+  const { redis, store, ctx, setClock } = await redisContext(t, { contentTtlSeconds: 600 })
   const at = new Date('2026-11-24T10:00:00.000Z')
   setClock(at)
 
@@ -87,7 +44,7 @@ test('cache_conteudo stores the content hash with the configured expiry', async 
 })
 
 test('cache_conteudo defaults to one hour', async (t) => {
-  const { redis, store, ctx } = await setup(t)
+  const { redis, store, ctx } = await redisContext(t)
 
   await cacheConteudo(content, ctx)
 

@@ -1,62 +1,14 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
-import { test, type TestContext } from 'node:test'
-import type { Redis } from 'ioredis'
-import { pino } from 'pino'
+import { test } from 'node:test'
 import { ErrorCode } from '@streaming/contracts'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectRedis, uniqueName } from '../../../test/helpers/servers.ts'
-import type { HandlerContext } from '../../src/handlers/types.ts'
 import { OperationError } from '../../src/errors.ts'
 import { criarSessao } from '../../src/handlers/criar-sessao.ts'
-import { createRedisStore } from '../../src/stores/redis.ts'
+import { redisContext, sessionRequest } from '../helpers/redis-context.ts'
 
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    if (keys.length > 0) await redis.del(...keys)
-    cursor = next
-  } while (cursor !== '0')
-}
-
-async function setup(
-  t: TestContext,
-  ttl: { sessionTtlSeconds?: number; contentTtlSeconds?: number } = {}
-) {
-  const redis = await connectRedis(t)
-  const keyPrefix = `${uniqueName('test')}:`
-  defer(t, () => deleteByPrefix(redis, keyPrefix))
-  const store = createRedisStore(redis, {
-    sessionTtlSeconds: 1_800,
-    contentTtlSeconds: 3_600,
-    ...ttl,
-    keyPrefix
-  })
-  let clock = new Date()
-  const ctx: HandlerContext = {
-    postgres: {} as never,
-    mongodb: {} as never,
-    redis: store,
-    log: pino({ level: 'silent' }),
-    now: () => clock,
-    eventId: randomUUID()
-  }
-  const setClock = (date: Date) => {
-    clock = date
-  }
-  return { redis, store, ctx, setClock }
-}
-
-const request = () => ({
-  user_id: 4242,
-  session_id: randomUUID(),
-  dispositivo: 'iOS' as const,
-  localizacao: 'Porto Alegre'
-})
+const request = () => sessionRequest('iOS', 'Porto Alegre')
 
 test('criar_sessao stores an active session with its expiry, indexed under the user', async (t) => {
-  const { redis, store, ctx, setClock } = await setup(t)
+  const { redis, store, ctx, setClock } = await redisContext(t)
   const at = new Date('2026-11-24T10:00:00.000Z')
   setClock(at)
   const data = request()
@@ -84,7 +36,7 @@ test('criar_sessao stores an active session with its expiry, indexed under the u
 })
 
 test('criar_sessao delivered again answers the same and creates no second session', async (t) => {
-  const { redis, store, ctx, setClock } = await setup(t)
+  const { redis, store, ctx, setClock } = await redisContext(t)
   const data = request()
   setClock(new Date('2026-11-24T10:00:00.000Z'))
   const first = await criarSessao(data, ctx)
@@ -97,7 +49,7 @@ test('criar_sessao delivered again answers the same and creates no second sessio
 })
 
 test('criar_sessao with an id another user holds is a duplicate', async (t) => {
-  const { redis, store, ctx } = await setup(t)
+  const { redis, store, ctx } = await redisContext(t)
   const data = request()
   await criarSessao(data, ctx)
 

@@ -1,62 +1,15 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { test, type TestContext } from 'node:test'
-import type { Redis } from 'ioredis'
-import { pino } from 'pino'
+import { test } from 'node:test'
 import { ErrorCode } from '@streaming/contracts'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectRedis, uniqueName } from '../../../test/helpers/servers.ts'
-import type { HandlerContext } from '../../src/handlers/types.ts'
 import { OperationError } from '../../src/errors.ts'
 import { encerrarSessao } from '../../src/handlers/encerrar-sessao.ts'
-import { createRedisStore } from '../../src/stores/redis.ts'
+import { redisContext, sessionRequest } from '../helpers/redis-context.ts'
 
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    if (keys.length > 0) await redis.del(...keys)
-    cursor = next
-  } while (cursor !== '0')
-}
-
-async function setup(
-  t: TestContext,
-  ttl: { sessionTtlSeconds?: number; contentTtlSeconds?: number } = {}
-) {
-  const redis = await connectRedis(t)
-  const keyPrefix = `${uniqueName('test')}:`
-  defer(t, () => deleteByPrefix(redis, keyPrefix))
-  const store = createRedisStore(redis, {
-    sessionTtlSeconds: 1_800,
-    contentTtlSeconds: 3_600,
-    ...ttl,
-    keyPrefix
-  })
-  let clock = new Date()
-  const ctx: HandlerContext = {
-    postgres: {} as never,
-    mongodb: {} as never,
-    redis: store,
-    log: pino({ level: 'silent' }),
-    now: () => clock,
-    eventId: randomUUID()
-  }
-  const setClock = (date: Date) => {
-    clock = date
-  }
-  return { redis, store, ctx, setClock }
-}
-
-const newSession = () => ({
-  user_id: 4242,
-  session_id: randomUUID(),
-  dispositivo: 'Web' as const,
-  localizacao: 'Curitiba'
-})
+const newSession = () => sessionRequest('Web', 'Curitiba')
 
 test('encerrar_sessao ends the session: no longer active, still listed among all', async (t) => {
-  const { redis, store, ctx, setClock } = await setup(t)
+  const { redis, store, ctx, setClock } = await redisContext(t)
   const start = new Date('2026-11-24T10:00:00.000Z')
   const data = newSession()
   await store.sessions.create(data, start)
@@ -80,7 +33,7 @@ test('encerrar_sessao ends the session: no longer active, still listed among all
 })
 
 test('encerrar_sessao of a session already ended answers the same', async (t) => {
-  const { store, ctx, setClock } = await setup(t)
+  const { store, ctx, setClock } = await redisContext(t)
   const data = newSession()
   await store.sessions.create(data, new Date('2026-11-24T10:00:00.000Z'))
   setClock(new Date('2026-11-24T10:10:00.000Z'))
@@ -93,7 +46,7 @@ test('encerrar_sessao of a session already ended answers the same', async (t) =>
 })
 
 test('encerrar_sessao of an unknown session is an error reply', async (t) => {
-  const { ctx } = await setup(t)
+  const { ctx } = await redisContext(t)
   const sessionId = randomUUID()
 
   await assert.rejects(encerrarSessao({ session_id: sessionId }, ctx), (err) => {

@@ -2,42 +2,19 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
 import { ContentId } from '@streaming/contracts'
-import type { Db } from 'mongodb'
-import { pino } from 'pino'
 import Value from 'typebox/value'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectMongo, uniqueName } from '../../../test/helpers/servers.ts'
 import { gerarRecomendacoes } from '../../src/handlers/gerar-recomendacoes.ts'
-import type { HandlerContext } from '../../src/handlers/types.ts'
 import {
   RECOMMENDATIONS_COLLECTION,
-  createMongoStore,
-  ensureMongoIndexes,
   type ContentType,
   type MongoStore,
   type RecommendationItem
 } from '../../src/stores/mongodb.ts'
+import { mongoContext } from '../helpers/mongo-context.ts'
 
 const NOW = new Date('2026-11-24T10:00:00.000Z')
 
-async function setup(
-  t: TestContext
-): Promise<{ db: Db; mongodb: MongoStore; context: (eventId?: string) => HandlerContext }> {
-  const client = await connectMongo(t)
-  const db = client.db(uniqueName('test'))
-  defer(t, () => db.dropDatabase())
-  await ensureMongoIndexes(db)
-  const mongodb = createMongoStore(db)
-  const context = (eventId: string = randomUUID()): HandlerContext => ({
-    postgres: {} as never,
-    redis: {} as never,
-    mongodb,
-    log: pino({ level: 'silent' }),
-    now: () => NOW,
-    eventId
-  })
-  return { db, mongodb, context }
-}
+const setup = (t: TestContext) => mongoContext(t, { indexes: true, now: () => NOW })
 
 async function watched(mongodb: MongoStore, userId: number, ...tipos: ContentType[]) {
   for (const [i, tipo] of tipos.entries()) {

@@ -1,61 +1,13 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
-import { test, type TestContext } from 'node:test'
-import type { Redis } from 'ioredis'
-import { pino } from 'pino'
+import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectRedis, uniqueName } from '../../../test/helpers/servers.ts'
-import type { HandlerContext } from '../../src/handlers/types.ts'
 import { listarSessoesUsuario } from '../../src/handlers/listar-sessoes-usuario.ts'
-import { createRedisStore } from '../../src/stores/redis.ts'
+import { redisContext, sessionRequest } from '../helpers/redis-context.ts'
 
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    if (keys.length > 0) await redis.del(...keys)
-    cursor = next
-  } while (cursor !== '0')
-}
-
-async function setup(
-  t: TestContext,
-  ttl: { sessionTtlSeconds?: number; contentTtlSeconds?: number } = {}
-) {
-  const redis = await connectRedis(t)
-  const keyPrefix = `${uniqueName('test')}:`
-  defer(t, () => deleteByPrefix(redis, keyPrefix))
-  const store = createRedisStore(redis, {
-    sessionTtlSeconds: 1_800,
-    contentTtlSeconds: 3_600,
-    ...ttl,
-    keyPrefix
-  })
-  let clock = new Date()
-  const ctx: HandlerContext = {
-    postgres: {} as never,
-    mongodb: {} as never,
-    redis: store,
-    log: pino({ level: 'silent' }),
-    now: () => clock,
-    eventId: randomUUID()
-  }
-  const setClock = (date: Date) => {
-    clock = date
-  }
-  return { redis, store, ctx, setClock }
-}
-
-const newSession = (userId = 4242) => ({
-  user_id: userId,
-  session_id: randomUUID(),
-  dispositivo: 'Console' as const,
-  localizacao: 'Salvador'
-})
+const newSession = (userId = 4242) => sessionRequest('Console', 'Salvador', { user_id: userId })
 
 test('listar_sessoes_usuario lists the active sessions by default, as plain JSON', async (t) => {
-  const { store, ctx, setClock } = await setup(t)
+  const { store, ctx, setClock } = await redisContext(t)
   const start = new Date('2026-11-24T10:00:00.000Z')
   const active = newSession()
   const ended = newSession()
@@ -89,7 +41,7 @@ test('listar_sessoes_usuario lists the active sessions by default, as plain JSON
 })
 
 test('listar_sessoes_usuario with ativas_apenas=false includes ended sessions', async (t) => {
-  const { store, ctx } = await setup(t)
+  const { store, ctx } = await redisContext(t)
   const active = newSession()
   const ended = newSession()
   await store.sessions.create(active, new Date())
@@ -114,7 +66,7 @@ test('listar_sessoes_usuario with ativas_apenas=false includes ended sessions', 
 })
 
 test('listar_sessoes_usuario without ativas_apenas keeps the default (active only)', async (t) => {
-  const { store, ctx } = await setup(t)
+  const { store, ctx } = await redisContext(t)
   const ended = newSession()
   await store.sessions.create(ended, new Date())
   await store.sessions.end(ended.session_id, new Date())
@@ -127,7 +79,7 @@ test('listar_sessoes_usuario without ativas_apenas keeps the default (active onl
 })
 
 test('listar_sessoes_usuario leaves out expired sessions', async (t) => {
-  const { store, ctx, setClock } = await setup(t, { sessionTtlSeconds: 1 })
+  const { store, ctx, setClock } = await redisContext(t, { sessionTtlSeconds: 1 })
   await store.sessions.create(newSession(), new Date())
   await sleep(1_200)
   const fresh = newSession()

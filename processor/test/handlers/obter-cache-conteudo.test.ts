@@ -1,51 +1,8 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
-import { test, type TestContext } from 'node:test'
-import type { Redis } from 'ioredis'
-import { pino } from 'pino'
+import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectRedis, uniqueName } from '../../../test/helpers/servers.ts'
-import type { HandlerContext } from '../../src/handlers/types.ts'
 import { obterCacheConteudo } from '../../src/handlers/obter-cache-conteudo.ts'
-import { createRedisStore } from '../../src/stores/redis.ts'
-
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    if (keys.length > 0) await redis.del(...keys)
-    cursor = next
-  } while (cursor !== '0')
-}
-
-async function setup(
-  t: TestContext,
-  ttl: { sessionTtlSeconds?: number; contentTtlSeconds?: number } = {}
-) {
-  const redis = await connectRedis(t)
-  const keyPrefix = `${uniqueName('test')}:`
-  defer(t, () => deleteByPrefix(redis, keyPrefix))
-  const store = createRedisStore(redis, {
-    sessionTtlSeconds: 1_800,
-    contentTtlSeconds: 3_600,
-    ...ttl,
-    keyPrefix
-  })
-  let clock = new Date()
-  const ctx: HandlerContext = {
-    postgres: {} as never,
-    mongodb: {} as never,
-    redis: store,
-    log: pino({ level: 'silent' }),
-    now: () => clock,
-    eventId: randomUUID()
-  }
-  const setClock = (date: Date) => {
-    clock = date
-  }
-  return { redis, store, ctx, setClock }
-}
+import { redisContext } from '../helpers/redis-context.ts'
 
 const content = {
   conteudo_id: 'c-1',
@@ -60,7 +17,7 @@ const content = {
 }
 
 test('obter_cache_conteudo answers a hit with the content, typed, and counts it', async (t) => {
-  const { redis, store, ctx } = await setup(t)
+  const { redis, store, ctx } = await redisContext(t)
   const at = new Date('2026-11-24T10:00:00.000Z')
   await store.content.put(content, at)
 
@@ -75,7 +32,7 @@ test('obter_cache_conteudo answers a hit with the content, typed, and counts it'
 })
 
 test('obter_cache_conteudo answers a miss as a success and counts it', async (t) => {
-  const { redis, store, ctx } = await setup(t)
+  const { redis, store, ctx } = await redisContext(t)
 
   const result = await obterCacheConteudo({ conteudo_id: 'c-404' }, ctx)
 
@@ -86,7 +43,7 @@ test('obter_cache_conteudo answers a miss as a success and counts it', async (t)
 })
 
 test('obter_cache_conteudo misses once the content has expired', async (t) => {
-  const { store, ctx } = await setup(t, { contentTtlSeconds: 1 })
+  const { store, ctx } = await redisContext(t, { contentTtlSeconds: 1 })
   await store.content.put(content, new Date())
   assert.equal((await obterCacheConteudo({ conteudo_id: 'c-1' }, ctx)).data.cache_hit, true)
 

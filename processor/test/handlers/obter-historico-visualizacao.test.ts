@@ -1,30 +1,14 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
-import { pino } from 'pino'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectMongo, uniqueName } from '../../../test/helpers/servers.ts'
 import { obterHistoricoVisualizacao } from '../../src/handlers/obter-historico-visualizacao.ts'
 import { registrarVisualizacao } from '../../src/handlers/registrar-visualizacao.ts'
 import type { HandlerContext } from '../../src/handlers/types.ts'
-import { createMongoStore, ensureMongoIndexes, type ContentType } from '../../src/stores/mongodb.ts'
+import type { ContentType } from '../../src/stores/mongodb.ts'
+import { tickingClock } from '../helpers/handler-context.ts'
+import { mongoContext } from '../helpers/mongo-context.ts'
 
-async function setup(t: TestContext): Promise<() => HandlerContext> {
-  const client = await connectMongo(t)
-  const db = client.db(uniqueName('test'))
-  defer(t, () => db.dropDatabase())
-  await ensureMongoIndexes(db)
-  const mongodb = createMongoStore(db)
-  let clock = Date.parse('2026-11-24T10:00:00.000Z')
-  return () => ({
-    postgres: {} as never,
-    redis: {} as never,
-    mongodb,
-    log: pino({ level: 'silent' }),
-    now: () => new Date((clock += 60_000)),
-    eventId: randomUUID()
-  })
-}
+const setup = (t: TestContext) =>
+  mongoContext(t, { indexes: true, now: tickingClock('2026-11-24T10:00:00.000Z', 60_000) })
 
 async function record(
   context: () => HandlerContext,
@@ -56,7 +40,7 @@ const contents = (data: Record<string, unknown>) =>
   (data as unknown as HistoryReply).historico.map((entry) => entry.conteudo_id)
 
 test('obter_historico_visualizacao answers the user’s viewings newest first', async (t) => {
-  const context = await setup(t)
+  const { context } = await setup(t)
   await record(context, 42, 'c-1', 'filme', 95)
   await record(context, 42, 'c-2', 'série', 10)
   await record(context, 7, 'c-other', 'filme', 10)
@@ -76,7 +60,7 @@ test('obter_historico_visualizacao answers the user’s viewings newest first', 
 })
 
 test('obter_historico_visualizacao applies the tipo, concluido and limit filters', async (t) => {
-  const context = await setup(t)
+  const { context } = await setup(t)
   await record(context, 42, 'c-1', 'filme', 95)
   await record(context, 42, 'c-2', 'série', 10)
   await record(context, 42, 'c-3', 'filme', 20)
@@ -97,7 +81,7 @@ test('obter_historico_visualizacao applies the tipo, concluido and limit filters
 })
 
 test('obter_historico_visualizacao says so when nothing matches', async (t) => {
-  const context = await setup(t)
+  const { context } = await setup(t)
 
   const result = await obterHistoricoVisualizacao({ user_id: 42, limit: 10 }, context())
 

@@ -1,32 +1,14 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
-import { pino } from 'pino'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectMongo, uniqueName } from '../../../test/helpers/servers.ts'
 import { gerarRecomendacoes } from '../../src/handlers/gerar-recomendacoes.ts'
 import { obterRecomendacoes } from '../../src/handlers/obter-recomendacoes.ts'
-import type { HandlerContext } from '../../src/handlers/types.ts'
-import { createMongoStore, ensureMongoIndexes } from '../../src/stores/mongodb.ts'
+import { mongoContext } from '../helpers/mongo-context.ts'
 
-async function setup(t: TestContext): Promise<() => HandlerContext> {
-  const client = await connectMongo(t)
-  const db = client.db(uniqueName('test'))
-  defer(t, () => db.dropDatabase())
-  await ensureMongoIndexes(db)
-  const mongodb = createMongoStore(db)
-  return () => ({
-    postgres: {} as never,
-    redis: {} as never,
-    mongodb,
-    log: pino({ level: 'silent' }),
-    now: () => new Date('2026-11-24T10:00:00.000Z'),
-    eventId: randomUUID()
-  })
-}
+const setup = (t: TestContext) =>
+  mongoContext(t, { indexes: true, now: () => new Date('2026-11-24T10:00:00.000Z') })
 
 test('obter_recomendacoes answers the current set', async (t) => {
-  const context = await setup(t)
+  const { context } = await setup(t)
   const generated = await gerarRecomendacoes({ user_id: 42 }, context())
   await gerarRecomendacoes({ user_id: 7 }, context())
 
@@ -39,7 +21,7 @@ test('obter_recomendacoes answers the current set', async (t) => {
 })
 
 test('obter_recomendacoes answers an empty list and says why when none was generated', async (t) => {
-  const context = await setup(t)
+  const { context } = await setup(t)
 
   const result = await obterRecomendacoes({ user_id: 42 }, context())
 

@@ -1,32 +1,13 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
-import type { Db } from 'mongodb'
-import { pino } from 'pino'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectMongo, uniqueName } from '../../../test/helpers/servers.ts'
 import { registrarVisualizacao } from '../../src/handlers/registrar-visualizacao.ts'
-import type { HandlerContext } from '../../src/handlers/types.ts'
-import { HISTORY_COLLECTION, createMongoStore } from '../../src/stores/mongodb.ts'
+import { HISTORY_COLLECTION } from '../../src/stores/mongodb.ts'
+import { tickingClock } from '../helpers/handler-context.ts'
+import { mongoContext } from '../helpers/mongo-context.ts'
 
-async function setup(
-  t: TestContext
-): Promise<{ db: Db; context: (eventId?: string) => HandlerContext }> {
-  const client = await connectMongo(t)
-  const db = client.db(uniqueName('test'))
-  defer(t, () => db.dropDatabase())
-  const mongodb = createMongoStore(db)
-  let clock = Date.parse('2026-11-24T10:00:00.000Z')
-  const context = (eventId: string = randomUUID()): HandlerContext => ({
-    postgres: {} as never,
-    redis: {} as never,
-    mongodb,
-    log: pino({ level: 'silent' }),
-    now: () => new Date((clock += 60_000)),
-    eventId
-  })
-  return { db, context }
-}
+const setup = (t: TestContext) =>
+  mongoContext(t, { now: tickingClock('2026-11-24T10:00:00.000Z', 60_000) })
 
 const request = (posicao: number) => ({
   user_id: 42,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { ErrorCode } from '@streaming/contracts'
-import { MongoClient, type Db } from 'mongodb'
+import { MongoClient } from 'mongodb'
 import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectMongo, uniqueName } from '../../../test/helpers/servers.ts'
+import { uniqueName } from '../../../test/helpers/servers.ts'
 import { OperationError } from '../../src/errors.ts'
 import {
   HISTORY_COLLECTION,
@@ -14,13 +14,7 @@ import {
   type ContentType,
   type NewViewing
 } from '../../src/stores/mongodb.ts'
-
-async function freshDb(t: TestContext): Promise<Db> {
-  const client = await connectMongo(t)
-  const db = client.db(uniqueName('test'))
-  defer(t, () => db.dropDatabase())
-  return db
-}
+import { mongoDatabase } from '../helpers/mongo-context.ts'
 
 let sequence = 0
 const viewing = (fields: Partial<NewViewing> = {}): NewViewing => {
@@ -49,7 +43,7 @@ const item = (tipo: ContentType, contentId: string) => ({
 })
 
 test('ensureMongoIndexes creates the indexes and can run again', async (t) => {
-  const db = await freshDb(t)
+  const db = await mongoDatabase(t)
   await ensureMongoIndexes(db)
   await ensureMongoIndexes(db)
 
@@ -70,7 +64,7 @@ test('ensureMongoIndexes creates the indexes and can run again', async (t) => {
 })
 
 test('history.insert stores the viewing under its id and returns it as plain JSON', async (t) => {
-  const db = await freshDb(t)
+  const db = await mongoDatabase(t)
   const store = createMongoStore(db)
   const entry = viewing({ posicao: 95, concluido: true })
 
@@ -86,7 +80,7 @@ test('history.insert stores the viewing under its id and returns it as plain JSO
 })
 
 test('history.insert with an id already stored returns the first viewing, once', async (t) => {
-  const db = await freshDb(t)
+  const db = await mongoDatabase(t)
   const store = createMongoStore(db)
   const first = viewing()
   const again = { ...first, data: new Date(first.data.getTime() + 60_000), posicao: 99 }
@@ -104,7 +98,7 @@ test('history.insert with an id already stored returns the first viewing, once',
 })
 
 test('history.list returns the user’s viewings newest first, filtered and limited', async (t) => {
-  const db = await freshDb(t)
+  const db = await mongoDatabase(t)
   await ensureMongoIndexes(db)
   const store = createMongoStore(db)
   const at = (minute: number) => new Date(Date.UTC(2026, 10, 24, 12, minute))
@@ -138,7 +132,7 @@ test('history.list returns the user’s viewings newest first, filtered and limi
 })
 
 test('history.countByType counts the user’s viewings of each type', async (t) => {
-  const db = await freshDb(t)
+  const db = await mongoDatabase(t)
   const store = createMongoStore(db)
   for (const tipo of ['filme', 'série', 'filme', 'filme', 'documentário'] as const) {
     await store.history.insert(viewing({ tipo }))
@@ -159,7 +153,7 @@ test('history.countByType counts the user’s viewings of each type', async (t) 
 })
 
 test('recommendations.replace keeps one document per user holding the latest set', async (t) => {
-  const db = await freshDb(t)
+  const db = await mongoDatabase(t)
   await ensureMongoIndexes(db)
   const store = createMongoStore(db)
   const firstAt = new Date('2026-11-24T10:00:00.000Z')

@@ -4,47 +4,17 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { test, type TestContext } from 'node:test'
 import { ErrorCode, type CacheContentData, type CreateSessionData } from '@streaming/contracts'
 import { Redis } from 'ioredis'
-import { defer } from '../../../test/helpers/cleanup.ts'
-import { connectRedis, servers, uniqueName } from '../../../test/helpers/servers.ts'
+import { servers } from '../../../test/helpers/servers.ts'
 import { OperationError } from '../../src/errors.ts'
 import { createRedisStore } from '../../src/stores/redis.ts'
+import { keysByPrefix, redisStore, sessionRequest } from '../helpers/redis-context.ts'
 
-async function keysByPrefix(redis: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = []
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    found.push(...keys)
-    cursor = next
-  } while (cursor !== '0')
-  return found
-}
+// Content here lives 2 min rather than the default hour.
+const setup = (t: TestContext, ttl: { sessionTtlSeconds?: number } = {}) =>
+  redisStore(t, { contentTtlSeconds: 120, ...ttl })
 
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  const keys = await keysByPrefix(redis, prefix)
-  if (keys.length > 0) await redis.del(...keys)
-}
-
-async function setup(t: TestContext, ttl: { sessionTtlSeconds?: number } = {}) {
-  const redis = await connectRedis(t)
-  const keyPrefix = `${uniqueName('test')}:`
-  defer(t, () => deleteByPrefix(redis, keyPrefix))
-  const store = createRedisStore(redis, {
-    sessionTtlSeconds: 1_800,
-    contentTtlSeconds: 120,
-    ...ttl,
-    keyPrefix
-  })
-  return { redis, store, keyPrefix }
-}
-
-const sessionData = (overrides: Partial<CreateSessionData> = {}): CreateSessionData => ({
-  user_id: 4242,
-  session_id: randomUUID(),
-  dispositivo: 'Smart TV',
-  localizacao: 'Recife',
-  ...overrides
-})
+const sessionData = (overrides: Partial<CreateSessionData> = {}) =>
+  sessionRequest('Smart TV', 'Recife', overrides)
 
 const contentData = (overrides: Partial<CacheContentData> = {}): CacheContentData => ({
   conteudo_id: 'c-1',
