@@ -41,10 +41,29 @@ export function createProduceBatcher(
   }
 
   return {
-    /** Resolves once Kafka acknowledged the message from all in-sync replicas. */
-    send(message: Message): Promise<void> {
+    /**
+     * Resolves once Kafka acknowledged the message from all in-sync replicas. Aborting `signal`
+     * withdraws a message that is still waiting; one already in flight may still land.
+     */
+    send(message: Message, signal?: AbortSignal): Promise<void> {
       return new Promise<void>((resolve, reject) => {
-        queue.push({ message, resolve, reject })
+        if (signal?.aborted) {
+          reject(signal.reason)
+          return
+        }
+        const pending: Pending = { message, resolve, reject }
+        signal?.addEventListener(
+          'abort',
+          () => {
+            const index = queue.indexOf(pending)
+            if (index >= 0) {
+              queue.splice(index, 1)
+              reject(signal.reason)
+            }
+          },
+          { once: true }
+        )
+        queue.push(pending)
         if (!sending) drain().catch(() => {})
       })
     },

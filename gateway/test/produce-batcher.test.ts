@@ -57,3 +57,28 @@ test('a failed produce request rejects every send it carried', async (t) => {
     ['rejected', 'rejected']
   )
 })
+
+test('a send withdrawn before it leaves is never published', async (t) => {
+  const kafka = createKafka(t)
+  const topic = uniqueName('test-batcher-abort')
+  const admin = kafka.admin()
+  await admin.connect()
+  defer(t, () => admin.disconnect())
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true })
+  defer(t, () => admin.deleteTopics({ topics: [topic] }))
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
+  await producer.connect()
+  defer(t, () => producer.disconnect())
+
+  const batcher = createProduceBatcher(producer, topic, { maxBatch: 100, timeoutMs: 5_000 })
+  const first = batcher.send({ value: 'sent' })
+  // The first request is in flight; the second waits in the queue and is withdrawn there.
+  const withdrawn = new AbortController()
+  const second = assert.rejects(batcher.send({ value: 'withdrawn' }, withdrawn.signal), /deadline/)
+  withdrawn.abort(new Error('deadline'))
+  await first
+  await second
+
+  const [partition] = await admin.fetchTopicOffsets(topic)
+  assert.equal(partition?.high, '1', 'only the first message is in the topic')
+})

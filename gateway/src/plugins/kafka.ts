@@ -49,17 +49,24 @@ export default fp<KafkaPluginOptions>(
       return connected
     }
 
-    const bounded = async <T>(work: Promise<T>, what: string): Promise<T> => {
-      let timer: NodeJS.Timeout | undefined
-      const tracked = work.finally(() => inFlight.delete(tracked))
+    /**
+     * Runs `work` with a deadline: past it the caller gets a 503 and `work` sees its signal
+     * aborted, so a request still waiting to be sent is dropped rather than published late.
+     */
+    const bounded = async <T>(
+      work: (signal: AbortSignal) => Promise<T>,
+      what: string
+    ): Promise<T> => {
+      const deadline = new AbortController()
+      const timer = setTimeout(() => deadline.abort(), ackTimeoutMs)
+      const tracked = work(deadline.signal).finally(() => inFlight.delete(tracked))
       inFlight.add(tracked)
       try {
         return await Promise.race([
           tracked,
           new Promise<never>((_resolve, reject) => {
-            timer = setTimeout(
-              () => reject(new Error(`${what}: no acknowledgement within ${ackTimeoutMs} ms`)),
-              ackTimeoutMs
+            deadline.signal.addEventListener('abort', () =>
+              reject(new Error(`${what}: no acknowledgement within ${ackTimeoutMs} ms`))
             )
           })
         ])
@@ -77,32 +84,25 @@ export default fp<KafkaPluginOptions>(
     app.decorate('requests', {
       async publish(request: RequestEnvelope, key: string) {
         const started = performance.now()
-        await bounded(
-          (async () => {
-            await connect()
-            await batcher.send({
-              key,
-              value: JSON.stringify(request),
-              headers: { event_type: request.event_type }
-            })
-          })(),
-          'produce'
-        )
+        await bounded(async (signal) => {
+          await connect()
+          await batcher.send(
+            { key, value: JSON.stringify(request), headers: { event_type: request.event_type } },
+            signal
+          )
+        }, 'produce')
         app.metrics.produceDuration.observe((performance.now() - started) / 1000)
       },
       async check() {
         const admin = kafka.admin()
-        await bounded(
-          (async () => {
-            await admin.connect()
-            try {
-              await admin.describeCluster()
-            } finally {
-              await admin.disconnect()
-            }
-          })(),
-          'metadata'
-        )
+        await bounded(async () => {
+          await admin.connect()
+          try {
+            await admin.describeCluster()
+          } finally {
+            await admin.disconnect()
+          }
+        }, 'metadata')
       }
     })
 
