@@ -144,127 +144,14 @@ kafka_start() {
     kafka.Kafka "$props"
 }
 
-# Metadata v1 request asking for no topics, correlation id 0x5374 ("St"), client id "stack".
-# The broker only serves requests once it is registered and unfenced, and then lists
-# itself, so a reply with the right correlation id and at least one broker means ready.
-_kafka_metadata_ok() {
-  local host port reply
-  host="$(_kafka_connect_host)"; port="$(_kafka_port)"
-  reply="$(timeout 3 bash -c '
-      exec 3<>"/dev/tcp/$1/$2" || exit 1
-      printf "\x00\x00\x00\x13\x00\x03\x00\x01\x00\x00\x53\x74\x00\x05stack\x00\x00\x00\x00" >&3
-      head -c 12 <&3
-    ' _ "$host" "$port" 2>/dev/null | od -An -tx1 | tr -d ' \n')" || return 1
-  # size(4) | correlation id(4) | broker count(4)
-  [ "${#reply}" = 24 ] || return 1
-  [ "${reply:8:8}" = 00005374 ] || return 1
-  [ "$((16#${reply:16:8}))" -ge 1 ]
-}
-
 kafka_ready() {
   stack_pid kafka >/dev/null || return 1
-  if [ -f "$STACK_DIR/probe.mjs" ] && command -v node >/dev/null; then
-    stack_probe kafka >/dev/null 2>&1
-  else
-    _kafka_metadata_ok
-  fi
-}
-
-# Creates every requested topic in one Admin round trip (one JVM instead of one
-# TopicCommand JVM per topic), tolerating topics that already exist and warning when an
-# existing topic has a different partition count (Kafka never shrinks one).
-_kafka_topics_source() {
-  cat <<'JAVA'
-import java.util.*;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.*;
-import org.apache.kafka.common.errors.TopicExistsException;
-
-public class StackTopics {
-  public static void main(String[] args) throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
-    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "stack-init");
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-    Map<String, Integer> want = new LinkedHashMap<>();
-    List<NewTopic> topics = new ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
-      int colon = args[i].lastIndexOf(':');
-      String name = args[i].substring(0, colon);
-      int partitions = Integer.parseInt(args[i].substring(colon + 1));
-      want.put(name, partitions);
-      topics.add(new NewTopic(name, partitions, (short) 1));
-    }
-    int rc = 0;
-    try (Admin admin = Admin.create(props)) {
-      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e :
-           admin.createTopics(topics).values().entrySet()) {
-        try {
-          e.getValue().get();
-          System.out.println("created " + e.getKey() + " (" + want.get(e.getKey()) + " partitions)");
-        } catch (ExecutionException ex) {
-          if (ex.getCause() instanceof TopicExistsException) continue;
-          System.err.println("cannot create " + e.getKey() + ": " + ex.getCause());
-          rc = 1;
-        }
-      }
-      if (rc == 0) {
-        for (TopicDescription d : admin.describeTopics(want.keySet()).allTopicNames().get().values()) {
-          int expected = want.get(d.name());
-          if (d.partitions().size() != expected) {
-            System.out.println("warning: topic " + d.name() + " has " + d.partitions().size()
-                + " partitions, " + expected + " requested");
-          }
-        }
-      }
-    }
-    System.exit(rc);
-  }
-}
-JAVA
-}
-
-# Compiles StackTopics once per source version; prints its class directory.
-_kafka_topics_classes() {
-  local src hash dir
-  src="$(_kafka_topics_source)"
-  hash="$(printf '%s' "$src" | sha256sum | cut -c1-12)"
-  dir="$KAFKA_HOME/stack-topics-$hash"
-  if [ ! -f "$dir/StackTopics.class" ]; then
-    rm -rf "$KAFKA_HOME"/stack-topics-* && mkdir -p "$dir.tmp"
-    printf '%s\n' "$src" >"$dir.tmp/StackTopics.java"
-    javac -nowarn -d "$dir.tmp" -cp "$KAFKA_LIBS/kafka-clients-$KAFKA_VERSION.jar" \
-      "$dir.tmp/StackTopics.java" >&2 || return 1
-    mv "$dir.tmp" "$dir"
-  fi
-  printf '%s' "$dir"
+  stack_probe kafka >/dev/null 2>&1
 }
 
 kafka_init() {
-  local spec name parts classes out line
-  local -a topics specs=()
-  IFS=',' read -r -a topics <<<"${KAFKA_TOPICS:-user_events:3,response_events:3,user_events.dlq:1}"
-  for spec in "${topics[@]}"; do
-    spec="${spec//[[:space:]]/}"
-    [ -n "$spec" ] || continue
-    name="${spec%:*}"
-    parts="${spec##*:}"
-    if [ "$name" = "$spec" ]; then parts=3; fi
-    case "$parts" in ''|*[!0-9]*) stack_die "bad KAFKA_TOPICS entry: $spec" ;; esac
-    specs+=("$name:$parts")
-  done
-  [ "${#specs[@]}" -gt 0 ] || return 0
-
-  if command -v javac >/dev/null && classes="$(_kafka_topics_classes)"; then
-    out="$(_kafka_client_java "$KAFKA_LIBS/*:$classes" StackTopics "$(_kafka_bootstrap)" "${specs[@]}")" \
-      || stack_die "could not create the kafka topics"
-    [ -z "$out" ] || while IFS= read -r line; do stack_log "kafka: $line"; done <<<"$out"
-    return 0
-  fi
-  # Without a JDK compiler: Kafka's own tool, one JVM per topic.
-  for spec in "${specs[@]}"; do
-    kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$(_kafka_bootstrap)" \
-      --create --if-not-exists --topic "${spec%:*}" --partitions "${spec##*:}" \
-      --replication-factor 1 >/dev/null || stack_die "could not create kafka topic ${spec%:*}"
-  done
+  local out line
+  out="$(node "$STACK_DIR/kafka-topics.mjs" "${KAFKA_TOPICS:-user_events:3,response_events:3,user_events.dlq:1}")" \
+    || stack_die "could not create the kafka topics"
+  [ -z "$out" ] || while IFS= read -r line; do stack_log "kafka: $line"; done <<<"$out"
 }
