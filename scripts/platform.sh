@@ -22,17 +22,19 @@ load_env() {
 }
 load_env
 
-SERVICES=(processor gateway)
+SERVICES=(processor gateway monitor)
 entry_of() {
   case "$1" in
     gateway) echo gateway/src/server.ts ;;
     processor) echo processor/src/main.ts ;;
+    monitor) echo monitor/src/main.ts ;;
   esac
 }
 health_of() {
   case "$1" in
     gateway) echo "http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8000}/health" ;;
     processor) echo "http://${PROCESSOR_HOST:-127.0.0.1}:${PROCESSOR_PORT:-8001}/health" ;;
+    monitor) echo "http://${MONITOR_HOST:-127.0.0.1}:${MONITOR_PORT:-8002}/health" ;;
   esac
 }
 

@@ -59,6 +59,8 @@ process.exit(
     'tsx',
     '--test',
     '--test-reporter=spec',
+    // Files share the servers, and some stop one (outage tests): one file at a time.
+    '--test-concurrency=1',
     ...files
   ])
 )

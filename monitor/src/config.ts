@@ -1,4 +1,4 @@
-import { commonEnv, loadConfig, port } from '@streaming/contracts'
+import { commonEnv, loadConfig, milliseconds, port } from '@streaming/contracts'
 import Type, { type Static } from 'typebox'
 
 export const MonitorConfigSchema = Type.Object({
@@ -14,7 +14,41 @@ export const MonitorConfigSchema = Type.Object({
     minLength: 1,
     default: 'monitor/data/fallback.ndjson',
     description: 'NDJSON file that holds events while Elasticsearch is unreachable'
-  })
+  }),
+  MONITOR_BULK_MAX_DOCS: Type.Integer({
+    minimum: 1,
+    maximum: 100_000,
+    default: 1_000,
+    description: 'most documents in one bulk request'
+  }),
+  MONITOR_BULK_MAX_BYTES: Type.Integer({
+    minimum: 1_024,
+    default: 5 * 1024 * 1024,
+    description: 'most bytes of documents in one bulk request'
+  }),
+  MONITOR_BULK_FLUSH_MS: milliseconds(
+    500,
+    'longest time a document waits for its bulk request to fill up'
+  ),
+  MONITOR_BULK_RETRIES: Type.Integer({
+    minimum: 0,
+    maximum: 20,
+    default: 3,
+    description: 'retries of documents Elasticsearch refused for a while (429, 5xx) before the file'
+  }),
+  MONITOR_ES_TIMEOUT_MS: milliseconds(10_000, 'longest wait for one bulk request'),
+  MONITOR_PROBE_BASE_MS: milliseconds(1_000, 'first wait before probing Elasticsearch again'),
+  MONITOR_PROBE_MAX_MS: milliseconds(30_000, 'longest wait between probes of Elasticsearch'),
+  MONITOR_INDEX_REPLICAS: Type.Integer({
+    minimum: 0,
+    maximum: 10,
+    default: 0,
+    description: 'replicas of each index (0 suits a single Elasticsearch node)'
+  }),
+  MONITOR_SESSION_TIMEOUT_MS: milliseconds(
+    30_000,
+    'Kafka consumer session timeout: how soon the group notices a monitor that died'
+  )
 })
 
 export type MonitorConfig = Static<typeof MonitorConfigSchema>

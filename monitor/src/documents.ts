@@ -1,0 +1,332 @@
+import {
+  decodeReply,
+  decodeRequest,
+  EventType,
+  requestEventTypes,
+  type DecodeResult,
+  type RequestEventType,
+  type TopicNames
+} from '@streaming/contracts'
+
+/** One Kafka record as the monitor receives it. */
+export interface KafkaRecord {
+  topic: string
+  partition: number
+  offset: string
+  /** Broker or producer time of the record, in milliseconds since the epoch (kafkajs gives text). */
+  timestamp: string
+  key: Buffer | null
+  value: Buffer | null
+  headers?: Record<string, Buffer | string | Array<Buffer | string> | undefined>
+}
+
+/** An Elasticsearch document of one event: the fields of the mapping in `templates.ts`. */
+export interface EventDocument {
+  timestamp: string
+  topic: string
+  partition: number
+  offset: number
+  kafka_timestamp: string
+  malformed: boolean
+  transaction_id?: string
+  event_id?: string
+  event_type?: string
+  original_event_type?: string
+  /** The operation: the request's event_type, or the reply's original_event_type. */
+  operation?: string
+  source?: string
+  target?: string
+  status?: string
+  message?: string
+  latency_ms?: number
+  duration_ms?: number
+  error?: string
+  error_code?: string
+  key?: string
+  /** The message as received, when it is not a valid event (or Elasticsearch refused it). */
+  raw?: string
+  raw_encoding?: 'utf8' | 'base64'
+  /** The whole event (kept in _source, not indexed). */
+  payload?: unknown
+  headers?: Record<string, string>
+}
+
+/** What the indexer writes: one document, its index and its deterministic id. */
+export interface IndexAction {
+  index: string
+  id: string
+  document: EventDocument
+}
+
+/** Requests by the entity they are about; the store that owns the entity decides. */
+const requestEntity: Record<RequestEventType, string> = {
+  [EventType.createUser]: 'usuario',
+  [EventType.updateSubscription]: 'usuario',
+  [EventType.recordPayment]: 'usuario',
+  [EventType.updatePreferences]: 'usuario',
+  [EventType.recordViewing]: 'historico',
+  [EventType.getViewingHistory]: 'historico',
+  [EventType.generateRecommendations]: 'recomendacao',
+  [EventType.getRecommendations]: 'recomendacao',
+  [EventType.createSession]: 'sessao',
+  [EventType.touchSession]: 'sessao',
+  [EventType.endSession]: 'sessao',
+  [EventType.listUserSessions]: 'sessao',
+  [EventType.cacheContent]: 'conteudo',
+  [EventType.getCachedContent]: 'conteudo'
+}
+
+const knownEventTypes = new Set<string>(requestEventTypes)
+
+const namesByPrefix = new Map<string, ReturnType<typeof computeIndexNames>>()
+
+/** The index names of one prefix (the platform's is `api_`). */
+export function indexNames(prefix: string) {
+  let names = namesByPrefix.get(prefix)
+  if (!names) {
+    names = computeIndexNames(prefix)
+    namesByPrefix.set(prefix, names)
+  }
+  return names
+}
+
+function computeIndexNames(prefix: string) {
+  const entities = [...new Set(Object.values(requestEntity))]
+  return {
+    /** Every request index, one per entity. */
+    requests: entities.map((entity) => `${prefix}${entity}`),
+    /** Every reply index, one per operation (plus one for replies to unknown operations). */
+    responses: [...requestEventTypes, 'unknown'].map((type) => `${prefix}${type}_responses`),
+    responsesPattern: `${prefix}*_responses`,
+    deadLetters: `${prefix}dead_letters`,
+    malformed: `${prefix}malformed`,
+    pattern: `${prefix}*`,
+    aliases: {
+      all: `${prefix}all_logs`,
+      requests: `${prefix}requests`,
+      responses: `${prefix}responses`
+    }
+  }
+}
+
+export type IndexNames = ReturnType<typeof computeIndexNames>
+
+export const isValidIndexPrefix = (prefix: string): boolean => /^[a-z0-9][a-z0-9_.-]*$/.test(prefix)
+
+/** The same record always gets the same id, so redelivery and replay overwrite, never add. */
+export const documentId = (topic: string, partition: number, offset: string | number): string =>
+  `${topic}-${partition}-${offset}`
+
+export const requestIndex = (prefix: string, eventType: RequestEventType): string =>
+  `${prefix}${requestEntity[eventType]}`
+
+/** A reply's index is named after its operation; unknown operations share one index. */
+export const replyIndex = (prefix: string, originalEventType: string): string =>
+  `${prefix}${knownEventTypes.has(originalEventType) ? originalEventType : 'unknown'}_responses`
+
+/** Milliseconds from the request's timestamp to the reply's; undefined when either is missing. */
+export function latencyMs(replyTimestamp: string, requestTimestamp?: string): number | undefined {
+  if (!requestTimestamp) return undefined
+  const latency = Date.parse(replyTimestamp) - Date.parse(requestTimestamp)
+  // Clocks of different hosts may disagree by a little; a negative latency means "about zero".
+  return Number.isFinite(latency) ? Math.max(0, latency) : undefined
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+function rawText(value: Buffer | null): Pick<EventDocument, 'raw' | 'raw_encoding'> {
+  if (value === null) return { raw: '', raw_encoding: 'utf8' }
+  try {
+    return { raw: utf8.decode(value), raw_encoding: 'utf8' }
+  } catch {
+    return { raw: value.toString('base64'), raw_encoding: 'base64' }
+  }
+}
+
+function headerText(headers: KafkaRecord['headers']): Record<string, string> | undefined {
+  const entries = Object.entries(headers ?? {}).filter(([, value]) => value !== undefined)
+  if (entries.length === 0) return undefined
+  return Object.fromEntries(
+    entries.map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.map(String).join(',') : String(value)
+    ])
+  )
+}
+
+function kafkaTime(record: KafkaRecord): string {
+  const ms = Number(record.timestamp)
+  return new Date(Number.isFinite(ms) && ms >= 0 ? ms : Date.now()).toISOString()
+}
+
+/** A string field of an unreadable message, if it has one. */
+function readableString(value: unknown, field: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const found = (value as Record<string, unknown>)[field]
+  return typeof found === 'string' && found.length > 0 && found.length <= 256 ? found : undefined
+}
+
+function parseJson(value: Buffer | null): { ok: true; value: unknown } | { ok: false } {
+  if (value === null || value.length === 0) return { ok: false }
+  try {
+    return { ok: true, value: JSON.parse(value.toString()) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+type Decoded = DecodeResult<unknown>
+
+/** Fields every document of a record has. */
+function base(record: KafkaRecord): Omit<EventDocument, 'timestamp' | 'malformed'> {
+  const key = record.key?.toString()
+  const headers = headerText(record.headers)
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: Number(record.offset),
+    kafka_timestamp: kafkaTime(record),
+    ...(key !== undefined ? { key } : {}),
+    ...(headers ? { headers } : {})
+  }
+}
+
+/** A message that is not a valid event: kept whole, with what can be read of it. */
+function malformedFields(
+  record: KafkaRecord,
+  failure: Extract<Decoded, { ok: false }>
+): EventDocument {
+  const parsed = parseJson(record.value)
+  const readable = parsed.ok ? parsed.value : undefined
+  const transactionId = failure.correlationId ?? readableString(readable, 'correlation_id')
+  const eventType = failure.eventType ?? readableString(readable, 'event_type')
+  return {
+    ...base(record),
+    timestamp: kafkaTime(record),
+    malformed: true,
+    error: failure.reason,
+    error_code: failure.failure,
+    ...(transactionId ? { transaction_id: transactionId } : {}),
+    ...(eventType ? { event_type: eventType } : {}),
+    ...rawText(record.value),
+    ...(parsed.ok ? { payload: parsed.value } : {})
+  }
+}
+
+/**
+ * The document of one Kafka record, with its index and id. Requests go to their entity's index,
+ * replies to their operation's, dead letters to the dead-letter index; a message that is not a
+ * valid event of its topic goes to the malformed index, raw text kept, so it never blocks.
+ */
+export function toIndexAction(
+  record: KafkaRecord,
+  topics: TopicNames,
+  prefix: string
+): IndexAction {
+  const names = indexNames(prefix)
+  const id = documentId(record.topic, record.partition, record.offset)
+
+  if (record.topic === topics.responses) {
+    const decoded = decodeReply(record.value)
+    if (!decoded.ok) {
+      return { index: names.malformed, id, document: malformedFields(record, decoded) }
+    }
+    const reply = decoded.value
+    const latency = latencyMs(reply.timestamp, reply.request_timestamp)
+    return {
+      index: replyIndex(prefix, reply.original_event_type),
+      id,
+      document: {
+        ...base(record),
+        timestamp: reply.timestamp,
+        malformed: false,
+        transaction_id: reply.correlation_id,
+        event_id: reply.event_id,
+        event_type: reply.event_type,
+        original_event_type: reply.original_event_type,
+        operation: reply.original_event_type,
+        source: reply.source,
+        target: reply.target,
+        status: reply.status,
+        message: reply.message,
+        duration_ms: reply.duration_ms,
+        ...(latency !== undefined ? { latency_ms: latency } : {}),
+        ...(reply.error ? { error_code: reply.error.code } : {}),
+        payload: reply
+      }
+    }
+  }
+
+  const decoded = decodeRequest(record.value)
+  if (record.topic === topics.deadLetters) {
+    const headers = headerText(record.headers) ?? {}
+    const letter: Pick<EventDocument, 'message' | 'error_code'> = {
+      ...(headers['x-dead-letter-reason'] ? { message: headers['x-dead-letter-reason'] } : {}),
+      ...(headers['x-dead-letter-code'] ? { error_code: headers['x-dead-letter-code'] } : {})
+    }
+    if (!decoded.ok) {
+      return {
+        index: names.deadLetters,
+        id,
+        document: { ...malformedFields(record, decoded), ...letter }
+      }
+    }
+    return {
+      index: names.deadLetters,
+      id,
+      document: { ...requestFields(record, decoded.value), ...letter }
+    }
+  }
+
+  if (!decoded.ok) return { index: names.malformed, id, document: malformedFields(record, decoded) }
+  return {
+    index: requestIndex(prefix, decoded.value.event_type),
+    id,
+    document: requestFields(record, decoded.value)
+  }
+}
+
+function requestFields(
+  record: KafkaRecord,
+  request: Extract<ReturnType<typeof decodeRequest>, { ok: true }>['value']
+): EventDocument {
+  return {
+    ...base(record),
+    timestamp: request.timestamp,
+    malformed: false,
+    transaction_id: request.correlation_id,
+    event_id: request.event_id,
+    event_type: request.event_type,
+    operation: request.event_type,
+    source: request.source,
+    target: request.target,
+    payload: request
+  }
+}
+
+/**
+ * The replacement of a document Elasticsearch refused for what it holds (a mapping or parse
+ * error): the same id in the malformed index, the refused document kept as raw text.
+ */
+export function rejectedAction(action: IndexAction, reason: string, prefix: string): IndexAction {
+  const { document } = action
+  return {
+    index: indexNames(prefix).malformed,
+    id: action.id,
+    document: {
+      timestamp: document.kafka_timestamp,
+      topic: document.topic,
+      partition: document.partition,
+      offset: document.offset,
+      kafka_timestamp: document.kafka_timestamp,
+      malformed: true,
+      error: `rejected by Elasticsearch (${action.index}): ${reason}`.slice(0, 2_000),
+      error_code: 'rejected',
+      ...(typeof document.transaction_id === 'string'
+        ? { transaction_id: document.transaction_id }
+        : {}),
+      raw: JSON.stringify(document),
+      raw_encoding: 'utf8'
+    }
+  }
+}
