@@ -45,7 +45,7 @@ stack_parse_url "kafka://${KAFKA_BROKERS%%,*}" KAFKA 9092
 export POSTGRES_URL REDIS_URL MONGO_URL ELASTICSEARCH_URL KAFKA_BROKERS
 
 ALL_SERVERS=(${STACK_SERVERS:-postgres redis ferretdb kafka elasticsearch})
-INSTALL_ONLY=(nginx)
+INSTALL_ONLY=(nginx chromium)
 for server in "${ALL_SERVERS[@]}" "${INSTALL_ONLY[@]}"; do
   . "$STACK_DIR/servers/$server.sh"
 done
