@@ -18,7 +18,7 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string) => new HttpError(400, 'BAD_REQUEST', message)
+export const badRequest = (message: string) => new HttpError(400, 'VALIDATION_ERROR', message)
 
 export const serviceUnavailable = (message: string, cause?: unknown) =>
   new HttpError(503, 'SERVICE_UNAVAILABLE', message, { retryAfterSeconds: 5, cause })
