@@ -14,5 +14,12 @@ export default [
       // Prettier decides line breaks; braces on multi-line bodies would fight it.
       curly: 'off'
     }
+  },
+  {
+    // The dashboard's page script runs in the browser (an ES module, no build step).
+    files: ['dashboard/**/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly' }
+    }
   }
 ]

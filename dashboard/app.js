@@ -1,0 +1,339 @@
+// The dashboard's behaviour: links built from this page's host, health tiles and recent
+// transactions refreshed every 5 s through nginx's /proxy/ paths, and the end-to-end test button.
+// Plain browser JavaScript, no build step. Every value from a service goes in with textContent,
+// never as markup.
+
+const REFRESH_MS = 5000
+const SERVICES = ['gateway', 'processor', 'monitor']
+const RECENT_LIMIT = 15
+/** How long the button follows one operation before giving up on it. */
+const RUN_DEADLINE_MS = 60_000
+
+const timeFormat = new Intl.DateTimeFormat('pt-BR', { timeStyle: 'medium' })
+const preciseTimeFormat = new Intl.DateTimeFormat('pt-BR', {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  fractionalSecondDigits: 3
+})
+const numberFormat = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 0 })
+
+/** The correlation id of the last operation the button started, highlighted in the table. */
+let lastRunId = ''
+
+/** An element with text content and attributes; children are nodes or strings. */
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag)
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue
+    if (name === 'class') element.className = value
+    else if (name.startsWith('data-')) element.dataset[toDatasetKey(name.slice(5))] = value
+    else element.setAttribute(name, value)
+  }
+  for (const child of children) {
+    if (child === undefined || child === null) continue
+    element.append(child instanceof window.Node ? child : String(child))
+  }
+  return element
+}
+
+const toDatasetKey = (name) => name.replace(/-([a-z])/g, (_match, letter) => letter.toUpperCase())
+
+function describeError(err) {
+  if (err && err.name === 'AbortError') return 'sem resposta a tempo'
+  return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * fetch with a deadline; answers `{ status, body }` where body is the parsed JSON or null.
+ * A network failure or timeout throws.
+ */
+async function request(path, { method = 'GET', body, timeoutMs = 5000 } = {}) {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), timeoutMs)
+  try {
+    const response = await fetch(path, {
+      method,
+      cache: 'no-store',
+      headers:
+        body === undefined
+          ? { Accept: 'application/json' }
+          : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal
+    })
+    const text = await response.text()
+    let parsed = null
+    try {
+      parsed = text ? JSON.parse(text) : null
+    } catch {
+      parsed = null
+    }
+    return { status: response.status, body: parsed }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Runs `task` now and then every `ms` after each run ends; skipped while the tab is hidden. */
+function every(ms, task) {
+  const run = async () => {
+    try {
+      if (!document.hidden) await task()
+    } catch (err) {
+      console.error(err)
+    } finally {
+      setTimeout(run, ms)
+    }
+  }
+  run()
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) task().catch((err) => console.error(err))
+  })
+}
+
+// --- links: every UI on this page's host, so the page works on localhost and on a remote host
+
+function buildLinks() {
+  for (const link of document.querySelectorAll('a[data-port]')) {
+    const url = new URL(link.dataset.path || '/', window.location.href)
+    url.protocol = 'http:'
+    url.port = link.dataset.port
+    link.href = url.href
+    const address = link.closest('.card')?.querySelector('.addr')
+    if (address) address.textContent = url.host + (url.pathname === '/' ? '' : url.pathname)
+  }
+}
+
+// --- health tiles
+
+function renderTile(service, result) {
+  const tile = document.querySelector(`.tile[data-service="${service}"]`)
+  if (!tile) return
+  const body = isObject(result.body) ? result.body : {}
+  const ok = result.status === 200 && body.status === 'ok'
+  tile.dataset.state = ok ? 'ok' : 'unavailable'
+  tile.querySelector('[data-role="badge"]').textContent = ok ? 'ok' : 'indisponível'
+
+  const detail = []
+  if (result.error) detail.push(`Sem resposta do serviço: ${result.error}`)
+  else if (!ok && Array.isArray(body.failing) && body.failing.length > 0) {
+    detail.push(`Dependência com falha: ${body.failing.join(', ')}`)
+  } else if (!ok) {
+    detail.push(
+      typeof body.error === 'string' ? body.error : `Resposta inesperada (HTTP ${result.status})`
+    )
+  }
+  const detailElement = tile.querySelector('[data-role="detail"]')
+  detailElement.textContent = detail.join(' · ')
+  detailElement.hidden = detail.length === 0
+
+  const rows = []
+  const row = (name, value, state) =>
+    rows.push(h('div', { 'data-state': state }, h('dt', {}, name), h('dd', {}, value)))
+  if (isObject(body.checks)) {
+    for (const [name, value] of Object.entries(body.checks)) {
+      row(name, String(value), value === 'ok' ? 'ok' : 'failing')
+    }
+  }
+  if (service === 'monitor' && typeof body.mode === 'string') {
+    row('modo', body.mode, body.mode === 'elasticsearch' ? 'ok' : 'warning')
+    const spooled = Number(body.spooled ?? 0)
+    row('no arquivo reserva', numberFormat.format(spooled), spooled > 0 ? 'warning' : 'ok')
+  }
+  if (service === 'processor' && typeof body.consuming === 'boolean') {
+    row('consumindo', body.consuming ? 'sim' : 'não', body.consuming ? 'ok' : 'failing')
+  }
+  tile.querySelector('[data-role="checks"]').replaceChildren(...rows)
+}
+
+async function refreshHealth() {
+  await Promise.all(
+    SERVICES.map(async (service) => {
+      let result
+      try {
+        result = await request(`/proxy/${service}/health`, { timeoutMs: 4500 })
+      } catch (err) {
+        result = { status: 0, body: null, error: describeError(err) }
+      }
+      renderTile(service, result)
+    })
+  )
+  document.getElementById('health-updated').textContent =
+    `Atualizado às ${timeFormat.format(new Date())}`
+}
+
+// --- recent transactions
+
+const statusBadge = (status) => h('span', { class: 'badge', 'data-status': status }, status)
+
+function formatLatency(ms) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '—'
+  return ms >= 1000
+    ? `${(ms / 1000).toFixed(2).replace('.', ',')} s`
+    : `${numberFormat.format(ms)} ms`
+}
+
+function formatTime(timestamp) {
+  const date = new Date(timestamp)
+  return Number.isNaN(date.getTime()) ? String(timestamp ?? '—') : timeFormat.format(date)
+}
+
+function messageRow(text, kind) {
+  return h('tr', {}, h('td', { colspan: '5', class: `empty ${kind}` }, text))
+}
+
+async function refreshTransactions() {
+  const body = document.getElementById('tx-body')
+  const updated = document.getElementById('tx-updated')
+  let result
+  try {
+    result = await request(`/proxy/monitor/transactions/recent?limit=${RECENT_LIMIT}`, {
+      timeoutMs: 4500
+    })
+  } catch (err) {
+    result = { status: 0, body: null, error: describeError(err) }
+  }
+  if (result.status !== 200 || !Array.isArray(result.body)) {
+    const reason =
+      result.error ??
+      (isObject(result.body) && typeof result.body.message === 'string'
+        ? result.body.message
+        : `HTTP ${result.status}`)
+    body.replaceChildren(messageRow(`Monitor indisponível: ${reason}`, 'error'))
+    updated.textContent = `Falhou às ${timeFormat.format(new Date())}`
+    return
+  }
+  const rows = result.body.filter(isObject).map((tx) => {
+    const id = String(tx.correlation_id ?? '')
+    return h(
+      'tr',
+      { 'data-correlation-id': id, class: id === lastRunId ? 'highlight' : undefined },
+      h('td', {}, h('code', {}, id)),
+      h('td', {}, h('code', {}, tx.operation ?? '—')),
+      h('td', {}, statusBadge(String(tx.status ?? '—'))),
+      h('td', { class: 'num' }, formatLatency(tx.latency_ms)),
+      h('td', {}, formatTime(tx.timestamp))
+    )
+  })
+  body.replaceChildren(
+    ...(rows.length > 0 ? rows : [messageRow('Nenhuma transação registrada ainda.', '')])
+  )
+  updated.textContent = `Atualizado às ${timeFormat.format(new Date())}`
+}
+
+// --- the end-to-end test button
+
+/**
+ * Shows the operation's current state. Every status it takes is also kept in a trail with the
+ * time the page saw it: a reply often lands within milliseconds, too fast to see `pending` go by.
+ */
+function showRun({ id, user, status, message, restart = false }) {
+  document.getElementById('run-fields').hidden = false
+  const trail = document.getElementById('run-trail')
+  if (restart) trail.replaceChildren()
+  if (id !== undefined) document.getElementById('run-id').textContent = id
+  if (user !== undefined) document.getElementById('run-user').replaceChildren(...user)
+  if (status !== undefined) {
+    const badge = document.getElementById('run-status')
+    badge.textContent = status
+    badge.dataset.status = status
+    if (status !== 'enviando') {
+      trail.append(
+        h(
+          'li',
+          { 'data-status': status },
+          statusBadge(status),
+          ' ',
+          h('time', { datetime: new Date().toISOString() }, preciseTimeFormat.format(new Date()))
+        )
+      )
+    }
+  }
+  if (message !== undefined) document.getElementById('run-message').textContent = message
+}
+
+/** The generated user: name, then e-mail and user_id, each on a line of its own. */
+function describeUser(usuario) {
+  if (!isObject(usuario)) return ['—']
+  return [
+    usuario.nome && h('span', { class: 'line user-name' }, usuario.nome),
+    usuario.email && h('span', { class: 'line user-meta' }, usuario.email),
+    usuario.user_id !== undefined &&
+      h('span', { class: 'line user-meta' }, `user_id ${usuario.user_id}`)
+  ].filter(Boolean)
+}
+
+const errorMessage = (result) =>
+  isObject(result.body) && typeof result.body.message === 'string'
+    ? result.body.message
+    : `HTTP ${result.status}`
+
+async function runTestUser(button) {
+  button.disabled = true
+  button.setAttribute('aria-busy', 'true')
+  showRun({
+    id: '—',
+    user: ['—'],
+    status: 'enviando',
+    message: 'Enviando POST /usuarios…',
+    restart: true
+  })
+  try {
+    const accepted = await request('/proxy/gateway/usuarios', {
+      method: 'POST',
+      body: {},
+      timeoutMs: 15_000
+    })
+    if (accepted.status !== 202 || !isObject(accepted.body)) {
+      showRun({ status: 'error', message: `Requisição recusada: ${errorMessage(accepted)}` })
+      return
+    }
+    const id = String(accepted.body.correlation_id)
+    lastRunId = id
+    showRun({
+      id,
+      user: describeUser(accepted.body.usuario),
+      status: 'pending',
+      message: String(accepted.body.mensagem ?? '')
+    })
+
+    const deadline = Date.now() + RUN_DEADLINE_MS
+    let record
+    do {
+      const result = await request(`/proxy/gateway/status/${encodeURIComponent(id)}?wait=10`, {
+        timeoutMs: 15_000
+      })
+      if (result.status !== 200 || !isObject(result.body)) {
+        showRun({ status: 'error', message: `Status indisponível: ${errorMessage(result)}` })
+        return
+      }
+      record = result.body
+    } while (record.status === 'pending' && Date.now() < deadline)
+
+    const status = String(record.status)
+    const duration =
+      typeof record.duration_ms === 'number' ? ` (em ${formatLatency(record.duration_ms)})` : ''
+    showRun({
+      status,
+      message:
+        status === 'pending'
+          ? `Ainda pendente após ${RUN_DEADLINE_MS / 1000} s; o processor está rodando?`
+          : `${record.message ?? ''}${duration}`
+    })
+    refreshTransactions().catch((err) => console.error(err))
+  } catch (err) {
+    showRun({ status: 'error', message: `Gateway sem resposta: ${describeError(err)}` })
+  } finally {
+    button.disabled = false
+    button.removeAttribute('aria-busy')
+  }
+}
+
+buildLinks()
+const button = document.getElementById('run-button')
+button.addEventListener('click', () => runTestUser(button))
+every(REFRESH_MS, refreshHealth)
+every(REFRESH_MS, refreshTransactions)

@@ -1,0 +1,169 @@
+// The dashboard in a real browser: the native platform (`scripts/platform.sh up`, nginx included)
+// and Debian's Chromium driven by playwright-core. Loads the page through nginx, sees the three
+// services healthy, runs "Criar usuário de teste" to success and finds the operation in the
+// recent transactions. Leaves a screenshot in test-results/dashboard.png.
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { chromium, type Page } from 'playwright-core'
+import { defer } from '../helpers/cleanup.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const results = join(root, 'test-results')
+const CHROMIUM = '/usr/bin/chromium'
+const dashboardHost = process.env.DASHBOARD_HOST ?? '127.0.0.1'
+const dashboardUrl = `http://${dashboardHost}:${process.env.DASHBOARD_PORT ?? '8089'}/`
+/** A cold start installs and starts every server (Elasticsearch and Kafka take the longest). */
+const UP_TIMEOUT_MS = Number(process.env.PLATFORM_UP_TIMEOUT_MS ?? 600_000)
+const SERVICES = ['gateway', 'processor', 'monitor']
+
+const execFileAsync = promisify(execFile)
+
+/** `platform.sh up` is idempotent: quick when everything already runs. */
+async function platformUp(): Promise<void> {
+  try {
+    await execFileAsync('bash', ['scripts/platform.sh', 'up'], {
+      cwd: root,
+      timeout: UP_TIMEOUT_MS,
+      maxBuffer: 16 * 1024 * 1024
+    })
+  } catch (err) {
+    const { stderr, killed } = err as { stderr?: string; killed?: boolean }
+    const tail = (stderr ?? '').trim().split('\n').slice(-30).join('\n')
+    assert.fail(
+      `bash scripts/platform.sh up ${killed ? `did not finish within ${UP_TIMEOUT_MS / 1000} s` : 'failed'}:\n${tail}`
+    )
+  }
+}
+
+/** Text of one element, trimmed. */
+const text = async (page: Page, selector: string) =>
+  ((await page.locator(selector).first().textContent()) ?? '').trim()
+
+test(
+  'the dashboard shows the services healthy and runs an operation to success',
+  { timeout: UP_TIMEOUT_MS + 180_000 },
+  async (t) => {
+    assert.ok(
+      existsSync(CHROMIUM),
+      `Chromium is missing at ${CHROMIUM}; install it with \`bash stack/stack.sh up\` (stack/servers/chromium.sh)`
+    )
+    await platformUp()
+    await mkdir(results, { recursive: true })
+
+    // launch() gives the browser a fresh temporary profile (user-data-dir), removed on close.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    })
+    defer(t, () => browser.close())
+    const context = await browser.newContext({
+      viewport: { width: 1360, height: 900 },
+      locale: 'pt-BR',
+      colorScheme: 'light'
+    })
+    const page = await context.newPage()
+    // Script errors and Content-Security-Policy violations surface here.
+    const problems: string[] = []
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+    })
+
+    try {
+      const response = await page.goto(dashboardUrl, { waitUntil: 'load' })
+      assert.equal(response?.status(), 200, `GET ${dashboardUrl}`)
+      assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self'/)
+      assert.equal(await page.title(), 'Painel · Plataforma de Streaming')
+
+      // Every UI link is built from the page's own host, on that UI's port.
+      const anchors = await page.locator('a[data-port]').all()
+      const links = await Promise.all(
+        anchors.map(async (anchor) => (await anchor.getAttribute('href')) ?? '')
+      )
+      assert.deepEqual(
+        links.map((href) => new URL(href).port),
+        ['8000', '8080', '8081', '8082', '8083', '5601', '9200']
+      )
+      for (const href of links) assert.equal(new URL(href).hostname, dashboardHost, href)
+      assert.equal(links[0], `http://${dashboardHost}:8000/docs`)
+
+      // The three tiles turn healthy (the first refresh runs at load).
+      for (const service of SERVICES) {
+        const tile = page.locator(`.tile[data-service="${service}"]`)
+        await page
+          .locator(`.tile[data-service="${service}"][data-state="ok"]`)
+          .waitFor({ timeout: 15_000 })
+        assert.equal(await text(page, `.tile[data-service="${service}"] .badge`), 'ok')
+        assert.equal(
+          await tile.locator('.checks [data-state="failing"]').count(),
+          0,
+          `${service} shows a failing dependency`
+        )
+        assert.ok((await tile.locator('.checks > div').count()) >= 2, `${service} lists its checks`)
+      }
+      const monitorRows = await page
+        .locator('.tile[data-service="monitor"] .checks > div')
+        .allTextContents()
+      assert.ok(
+        monitorRows.some((row) => /^modo(elasticsearch|fallback)$/.test(row.trim())),
+        `monitor mode shown: ${monitorRows.join(' | ')}`
+      )
+      assert.ok(
+        monitorRows.some((row) => /^no arquivo reserva\d+$/.test(row.trim())),
+        `monitor spool shown: ${monitorRows.join(' | ')}`
+      )
+
+      // The button's operation: accepted as pending, then its reply (within the ?wait=10).
+      const button = page.getByRole('button', { name: 'Criar usuário de teste' })
+      await button.click()
+      await page
+        .locator('#run-status[data-status="success"], #run-status[data-status="error"]')
+        .waitFor({ timeout: 30_000 })
+      const message = await text(page, '#run-message')
+      assert.equal(await text(page, '#run-status'), 'success', `operation failed: ${message}`)
+      assert.match(message, /^Usuário \d+ criado/)
+      // The trail keeps every status the page saw, so the move from pending shows even when
+      // the reply took milliseconds.
+      const trail = await page.locator('#run-trail li').all()
+      const statuses = await Promise.all(trail.map((item) => item.getAttribute('data-status')))
+      assert.deepEqual(statuses, ['pending', 'success'])
+      const correlationId = await text(page, '#run-id')
+      assert.match(correlationId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+      assert.equal(await page.locator('#run-result').getAttribute('aria-live'), 'polite')
+      assert.equal(await button.isEnabled(), true)
+
+      // The monitor indexes the reply; the table lists it within a few refreshes.
+      const row = page.locator(`#tx-body tr[data-correlation-id="${correlationId}"]`)
+      await row.waitFor({ timeout: 30_000 })
+      const cells = (await row.locator('td').allTextContents()).map((cell) => cell.trim())
+      assert.equal(cells[0], correlationId)
+      assert.equal(cells[1], 'criar_usuario')
+      assert.equal(cells[2], 'success')
+      assert.match(cells[3] ?? '', /^\d[\d.,]* (ms|s)$/, `latency cell: ${cells[3]}`)
+      assert.equal(await row.getAttribute('class'), 'highlight')
+
+      await page.screenshot({ path: join(results, 'dashboard.png'), fullPage: true })
+      assert.deepEqual(problems, [], 'no script errors or CSP violations in the page')
+    } catch (err) {
+      await page
+        .screenshot({ path: join(results, 'dashboard-failure.png'), fullPage: true })
+        .catch(() => {})
+      throw err
+    }
+  }
+)
