@@ -60,7 +60,8 @@ export function createProcessor(deps: ProcessorDeps) {
   const consumer = deps.kafka.consumer({
     groupId: config.PROCESSOR_GROUP_ID,
     allowAutoTopicCreation: false,
-    sessionTimeout: 30_000,
+    // Short enough that a member lost in a broker outage is replaced within seconds.
+    sessionTimeout: 10_000,
     heartbeatInterval: 3_000
   })
   let consuming = false

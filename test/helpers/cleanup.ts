@@ -13,17 +13,20 @@ export function defer(t: TestContext, step: () => unknown): void {
     const registered: Array<() => unknown> = []
     stacks.set(t, registered)
     steps = registered
-    t.after(async () => {
-      const errors: unknown[] = []
-      for (const run of registered.reverse()) {
-        try {
-          await run()
-        } catch (err) {
-          errors.push(err)
+    t.after(
+      async () => {
+        const errors: unknown[] = []
+        for (const run of registered.reverse()) {
+          try {
+            await run()
+          } catch (err) {
+            errors.push(err)
+          }
         }
-      }
-      if (errors.length > 0) throw new AggregateError(errors, 'clean-up failed')
-    })
+        if (errors.length > 0) throw new AggregateError(errors, 'clean-up failed')
+      },
+      { timeout: 60_000 }
+    )
   }
   steps.push(step)
 }
