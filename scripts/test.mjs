@@ -61,6 +61,9 @@ process.exit(
     '--test-reporter=spec',
     // Files share the servers, and some stop one (outage tests): one file at a time.
     '--test-concurrency=1',
+    // A bound on any one test, and no file left waiting on a handle a client forgot to close.
+    '--test-timeout=600000',
+    '--test-force-exit',
     ...files
   ])
 )

@@ -16,6 +16,7 @@ export default fp<ReplyConsumerOptions>(
     const consumer = app.kafka.consumer({ groupId, allowAutoTopicCreation: false })
     let closing = false
     let retryTimer: NodeJS.Timeout | undefined
+    let starting: Promise<void> | undefined
 
     async function start(): Promise<void> {
       await consumer.connect()
@@ -46,7 +47,8 @@ export default fp<ReplyConsumerOptions>(
     // Kafka may be down when the gateway starts: keep trying in the background rather than
     // refusing to start; /health reports Kafka meanwhile.
     function startWithRetry(): void {
-      start().catch((err: unknown) => {
+      if (closing) return
+      starting = start().catch((err: unknown) => {
         if (closing) return
         log.warn({ err }, 'reply consumer could not start; retrying in 2 s')
         retryTimer = setTimeout(startWithRetry, 2_000)
@@ -57,6 +59,8 @@ export default fp<ReplyConsumerOptions>(
     app.addHook('onClose', async () => {
       closing = true
       clearTimeout(retryTimer)
+      // A start still under way would otherwise leave a running consumer behind the disconnect.
+      await starting
       await consumer.disconnect()
     })
   },
