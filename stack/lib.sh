@@ -57,7 +57,8 @@ stack_apt_install() {
 
 # Maven with its repository cached under the stack folder.
 stack_mvn() {
-  mvn -B -q -Dmaven.repo.local="$STACK_CACHE/m2" "$@"
+  # Maven prints colour resets even in batch mode; keep the output plain.
+  mvn -B -q -Dmaven.repo.local="$STACK_CACHE/m2" "$@" | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d'
 }
 
 # Protocol-level readiness check through the official Node client (stack/probe.mjs).

@@ -54,8 +54,6 @@ kafka_install() {
     || stack_die "kafka_${KAFKA_SCALA_VERSION}-$KAFKA_VERSION.jar missing after maven"
   rm -rf "$KAFKA_LIBS"
   mv "$KAFKA_LIBS.tmp" "$KAFKA_LIBS"
-  # Compile the topic helper now rather than on the first kafka_init.
-  if command -v javac >/dev/null; then _kafka_topics_classes >/dev/null || true; fi
   printf '%s\n' "$id" >"$stamp"
   stack_log "kafka $KAFKA_VERSION installed ($(ls "$KAFKA_LIBS" | wc -l) jars)"
 }

@@ -13,14 +13,22 @@ export interface ReplyConsumerOptions {
 export default fp<ReplyConsumerOptions>(
   async (app, { groupId, responsesTopic }) => {
     const log = app.log.child({ component: 'reply-consumer' })
-    const consumer = app.kafka.consumer({ groupId, allowAutoTopicCreation: false })
+    const consumer = app.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      // Short enough that after a broker outage the group is whole again within seconds.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 3_000
+    })
     let closing = false
     let retryTimer: NodeJS.Timeout | undefined
     let starting: Promise<void> | undefined
 
     async function start(): Promise<void> {
       await consumer.connect()
-      await consumer.subscribe({ topic: responsesTopic, fromBeginning: false })
+      // From the beginning: a partition this group never committed on must not skip the replies
+      // written while the group was away (the status store ignores replies past retention).
+      await consumer.subscribe({ topic: responsesTopic, fromBeginning: true })
       await consumer.run({
         partitionsConsumedConcurrently: 3,
         eachMessage: async ({ message }) => {
@@ -33,7 +41,7 @@ export default fp<ReplyConsumerOptions>(
             return
           }
           const reply = decoded.value
-          await app.statusStore.recordReply(reply)
+          if (!(await app.statusStore.recordReply(reply))) return
           app.metrics.outcomes.inc({ event_type: reply.original_event_type, status: reply.status })
           log.debug(
             { correlation_id: reply.correlation_id, status: reply.status },

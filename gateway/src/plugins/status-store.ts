@@ -34,8 +34,11 @@ export interface StatusStore {
     eventType: RequestEventType,
     acceptedAt: string
   ) => Promise<void>
-  /** Records a reply (terminal status) and tells every gateway replica about it. */
-  recordReply: (reply: ReplyEnvelope) => Promise<void>
+  /**
+   * Records a reply (terminal status) and tells every gateway replica about it; a reply older
+   * than the retention is not recorded (false), so replaying the topic revives nothing.
+   */
+  recordReply: (reply: ReplyEnvelope) => Promise<boolean>
   get: (correlationId: string) => Promise<OperationStatusRecord | undefined>
   /** The record once it is terminal, or the latest one after `timeoutMs`. */
   waitForTerminal: (
@@ -117,6 +120,7 @@ export default fp<StatusStoreOptions>(
       },
 
       async recordReply(reply) {
+        if (Date.now() - Date.parse(reply.timestamp) > retentionSeconds * 1000) return false
         const key = RedisKey.status(reply.correlation_id)
         const previous = parse(await redis.get(key))
         const record: OperationStatusRecord = {
@@ -135,6 +139,7 @@ export default fp<StatusStoreOptions>(
           .set(key, JSON.stringify(record), 'EX', retentionSeconds)
           .publish(RedisKey.statusChannel, reply.correlation_id)
           .exec()
+        return true
       },
 
       async get(correlationId) {
