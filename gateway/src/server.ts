@@ -1,4 +1,4 @@
-import { kafkaLogCreator } from '@streaming/contracts'
+import { closeOnSignals, kafkaLogCreator } from '@streaming/contracts'
 import { Redis } from 'ioredis'
 import { Kafka } from 'kafkajs'
 import { pino } from 'pino'
@@ -23,29 +23,8 @@ redisSubscriber.on('error', (err) => logger.warn({ err }, 'Redis subscriber conn
 
 const app = await buildApp({ config, kafka, redis, redisSubscriber, logger })
 
-let closing = false
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return
-  closing = true
-  app.log.info({ signal }, 'shutting down: no new requests, finishing in-flight produces')
-  const force = setTimeout(() => {
-    app.log.error('shutdown took longer than 30 s; exiting')
-    process.exit(1)
-  }, 30_000)
-  force.unref()
-  try {
-    await app.close()
-    process.exit(0)
-  } catch (err) {
-    app.log.error({ err }, 'shutdown failed')
-    process.exit(1)
-  }
-}
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    shutdown(signal).catch(() => process.exit(1))
-  })
-}
+// Closing stops accepting requests (503 while closing), finishes in-flight produces, then the clients.
+closeOnSignals(logger, () => app.close())
 
 try {
   await app.listen({ host: config.GATEWAY_HOST, port: config.GATEWAY_PORT })

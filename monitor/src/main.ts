@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch'
-import { kafkaLogCreator } from '@streaming/contracts'
+import { closeOnSignals, kafkaLogCreator } from '@streaming/contracts'
 import { Kafka } from 'kafkajs'
 import { pino } from 'pino'
 import { loadMonitorConfig } from './config.ts'
@@ -22,31 +22,10 @@ const elasticsearch = new Client({
 
 const monitor = createMonitor({ config, log, kafka, elasticsearch })
 
-let closing = false
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return
-  closing = true
-  log.info({ signal }, 'shutting down')
-  const force = setTimeout(() => {
-    log.error('shutdown took longer than 30 s; exiting')
-    process.exit(1)
-  }, 30_000)
-  force.unref()
-  try {
-    await monitor.close()
-    await elasticsearch.close()
-    log.info('stopped')
-    process.exit(0)
-  } catch (err) {
-    log.error({ err }, 'shutdown failed')
-    process.exit(1)
-  }
-}
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    shutdown(signal).catch(() => process.exit(1))
-  })
-}
+closeOnSignals(log, async () => {
+  await monitor.close()
+  await elasticsearch.close()
+})
 
 try {
   await monitor.start()

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch'
-import { Topic, type TopicNames } from '@streaming/contracts'
+import { checkDependency, Topic, withTimeout, type TopicNames } from '@streaming/contracts'
 import Fastify, { LogController } from 'fastify'
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
@@ -183,14 +183,20 @@ export function createMonitor(deps: MonitorDeps) {
   http.get('/health', async (_request, reply) => {
     const [kafka, es] = await Promise.all([
       consuming
-        ? check(async () => {
-            if (!admin) throw new Error('not started')
-            await admin.describeCluster()
-          })
+        ? checkDependency(
+            async () => {
+              if (!admin) throw new Error('not started')
+              await admin.describeCluster()
+            },
+            2_000,
+            describeError
+          )
         : Promise.resolve('consumer not running'),
-      check(async () => {
-        await client.cluster.health({}, { requestTimeout: 2_000, maxRetries: 0 })
-      })
+      checkDependency(
+        () => client.cluster.health({}, { requestTimeout: 2_000, maxRetries: 0 }),
+        2_000,
+        describeError
+      )
     ])
     const ok = kafka === 'ok'
     return reply.code(ok ? 200 : 503).send({
@@ -361,28 +367,5 @@ async function withHeartbeat<T>(promise: Promise<T>, heartbeat: () => Promise<vo
     return await promise
   } finally {
     clearInterval(timer)
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-      })
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-async function check(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await withTimeout(call(), 2_000)
-    return 'ok'
-  } catch (err) {
-    return describeError(err)
   }
 }

@@ -1,4 +1,4 @@
-import { kafkaLogCreator } from '@streaming/contracts'
+import { closeOnSignals, kafkaLogCreator } from '@streaming/contracts'
 import { Redis } from 'ioredis'
 import { Kafka } from 'kafkajs'
 import { MongoClient } from 'mongodb'
@@ -29,31 +29,10 @@ redis.on('error', (err) => log.warn({ err }, 'Redis connection error'))
 
 const processor = createProcessor({ config, log, kafka, postgres, mongodb: mongo.db(), redis })
 
-let closing = false
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return
-  closing = true
-  log.info({ signal }, 'shutting down')
-  const force = setTimeout(() => {
-    log.error('shutdown took longer than 30 s; exiting')
-    process.exit(1)
-  }, 30_000)
-  force.unref()
-  try {
-    await processor.close()
-    await Promise.allSettled([postgres.end(), mongo.close(), redis.quit()])
-    log.info('stopped')
-    process.exit(0)
-  } catch (err) {
-    log.error({ err }, 'shutdown failed')
-    process.exit(1)
-  }
-}
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    shutdown(signal).catch(() => process.exit(1))
-  })
-}
+closeOnSignals(log, async () => {
+  await processor.close()
+  await Promise.allSettled([postgres.end(), mongo.close(), redis.quit()])
+})
 
 try {
   await mongo.connect()

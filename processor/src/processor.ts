@@ -1,4 +1,4 @@
-import { RedisKey, Topic, type TopicNames } from '@streaming/contracts'
+import { checkDependency, RedisKey, Topic, type TopicNames } from '@streaming/contracts'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
@@ -52,6 +52,8 @@ export function createProcessor(deps: ProcessorDeps) {
       keyPrefix
     })
   }
+  // One admin connection for the health checks, instead of a new one at every poll.
+  const admin = deps.kafka.admin()
   const producer = deps.kafka.producer({
     allowAutoTopicCreation: false,
     idempotent: true,
@@ -130,27 +132,11 @@ export function createProcessor(deps: ProcessorDeps) {
   })
 
   async function checkDependencies(): Promise<Record<string, string>> {
-    const probe = async (call: () => Promise<unknown>) => {
-      try {
-        await withTimeout(call(), 2_000)
-        return 'ok'
-      } catch (err) {
-        return err instanceof Error ? err.message : String(err)
-      }
-    }
-    const admin = deps.kafka.admin()
     const [kafka, postgres, mongodb, redis] = await Promise.all([
-      probe(async () => {
-        await admin.connect()
-        try {
-          await admin.describeCluster()
-        } finally {
-          await admin.disconnect()
-        }
-      }),
-      probe(() => stores.postgres.ping()),
-      probe(() => deps.mongodb.command({ ping: 1 })),
-      probe(() => deps.redis.ping())
+      checkDependency(() => admin.describeCluster()),
+      checkDependency(() => stores.postgres.ping()),
+      checkDependency(() => deps.mongodb.command({ ping: 1 })),
+      checkDependency(() => deps.redis.ping())
     ])
     return { kafka: consuming ? kafka : 'consumer not running', postgres, mongodb, redis }
   }
@@ -164,6 +150,7 @@ export function createProcessor(deps: ProcessorDeps) {
       await migratePostgres(deps.postgres)
       await ensureMongoIndexes(deps.mongodb)
       await producer.connect()
+      await admin.connect()
       await consumer.connect()
       await consumer.subscribe({ topic: topics.requests, fromBeginning: true })
       await consumer.run({
@@ -192,25 +179,12 @@ export function createProcessor(deps: ProcessorDeps) {
       consuming = false
       await consumer.disconnect()
       await producer.disconnect()
+      await admin.disconnect()
       await health.close()
     }
   }
 }
 
 export type Processor = ReturnType<typeof createProcessor>
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-      })
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 export type { FastifyInstance }

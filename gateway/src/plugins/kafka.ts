@@ -26,6 +26,16 @@ export interface KafkaPluginOptions {
   maxBatch: number
 }
 
+/** Connects on first use and shares that attempt; a failed attempt is retried by the next call. */
+function connectOnce(open: () => Promise<void>): () => Promise<void> {
+  let attempt: Promise<void> | undefined
+  return () =>
+    (attempt ??= open().catch((err: unknown) => {
+      attempt = undefined
+      throw err
+    }))
+}
+
 export default fp<KafkaPluginOptions>(
   async (app, { kafka, ackTimeoutMs, requestsTopic, maxBatch }) => {
     const producer: Producer = kafka.producer({
@@ -39,15 +49,10 @@ export default fp<KafkaPluginOptions>(
       timeoutMs: ackTimeoutMs
     })
     const inFlight = new Set<Promise<unknown>>()
-    let connected: Promise<void> | undefined
-
-    const connect = () => {
-      connected ??= producer.connect().catch((err: unknown) => {
-        connected = undefined
-        throw err
-      })
-      return connected
-    }
+    const connect = connectOnce(() => producer.connect())
+    // One admin connection for the health checks, instead of a new one at every poll.
+    const admin = kafka.admin()
+    const connectAdmin = connectOnce(() => admin.connect())
 
     /**
      * Runs `work` with a deadline: past it the caller gets a 503 and `work` sees its signal
@@ -94,14 +99,9 @@ export default fp<KafkaPluginOptions>(
         app.metrics.produceDuration.observe((performance.now() - started) / 1000)
       },
       async check() {
-        const admin = kafka.admin()
         await bounded(async () => {
-          await admin.connect()
-          try {
-            await admin.describeCluster()
-          } finally {
-            await admin.disconnect()
-          }
+          await connectAdmin()
+          await admin.describeCluster()
         }, 'metadata')
       }
     })
@@ -115,7 +115,7 @@ export default fp<KafkaPluginOptions>(
     })
     app.addHook('onClose', async () => {
       await Promise.allSettled(inFlight)
-      await producer.disconnect()
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()])
     })
   },
   { name: 'kafka', dependencies: ['metrics'] }

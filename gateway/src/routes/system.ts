@@ -1,3 +1,4 @@
+import { checkDependency } from '@streaming/contracts'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 
@@ -9,23 +10,6 @@ const HealthResponse = Type.Object({
   checks: Type.Record(Type.String(), Type.String()),
   failing: Type.Optional(Type.Array(Type.String()))
 })
-
-async function check(call: () => Promise<unknown>, timeoutMs: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    await Promise.race([
-      call(),
-      new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
-      })
-    ])
-    return 'ok'
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err)
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 export default async function system(app: FastifyInstance, options: { version: string }) {
   app.get('/', {
@@ -57,8 +41,8 @@ export default async function system(app: FastifyInstance, options: { version: s
     },
     handler: async (_request, reply) => {
       const [kafka, redis] = await Promise.all([
-        check(() => app.requests.check(), 3_000),
-        check(() => app.redis.ping(), 2_000)
+        checkDependency(() => app.requests.check(), 3_000),
+        checkDependency(() => app.redis.ping(), 2_000)
       ])
       const checks = { kafka, redis }
       const failing = Object.entries(checks)
