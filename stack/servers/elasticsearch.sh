@@ -5,6 +5,8 @@ ELASTICSEARCH_SRC="$STACK_DIR/elasticsearch"
 ELASTICSEARCH_HOME="$STACK_OPT/elasticsearch-$ELASTICSEARCH_VERSION"
 
 # Read at call time so a driver may set ELASTICSEARCH_HOST/PORT/JAVA after sourcing this file.
+# ELASTICSEARCH_TRANSPORT_PORT pins the node's internal transport port (default: the first free
+# one from 9300), so a second stack on one machine never takes the port of the first.
 _elasticsearch_host() { printf '%s' "${ELASTICSEARCH_HOST:-127.0.0.1}"; }
 _elasticsearch_port() { printf '%s' "${ELASTICSEARCH_PORT:-9200}"; }
 
@@ -68,7 +70,8 @@ elasticsearch_start() {
     -Delasticsearch.port="$(_elasticsearch_port)" \
     -Delasticsearch.home="$home" \
     -cp "$ELASTICSEARCH_HOME/elasticsearch-launcher.jar:$ELASTICSEARCH_HOME/lib/*" \
-    streamingplatform.elasticsearch.EmbeddedElasticsearch
+    streamingplatform.elasticsearch.EmbeddedElasticsearch \
+    ${ELASTICSEARCH_TRANSPORT_PORT:+"-Etransport.port=$ELASTICSEARCH_TRANSPORT_PORT"}
 }
 
 elasticsearch_ready() {
