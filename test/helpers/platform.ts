@@ -52,14 +52,23 @@ export async function createTopics(t: TestContext, kafka: Kafka): Promise<TopicN
   return topics
 }
 
-async function createDatabase(t: TestContext): Promise<pg.Pool> {
-  const name = uniqueName('test')
+/** Runs one statement on a connection of its own: none is left idle for a restart to break. */
+async function adminQuery(sql: string): Promise<void> {
   const admin = new pg.Client({
     connectionString: servers.postgresUrl,
     connectionTimeoutMillis: 3_000
   })
   await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
+  try {
+    await admin.query(sql)
+  } finally {
+    await admin.end()
+  }
+}
+
+async function createDatabase(t: TestContext): Promise<pg.Pool> {
+  const name = uniqueName('test')
+  await adminQuery(`CREATE DATABASE ${name}`)
   const url = new URL(servers.postgresUrl)
   url.pathname = `/${name}`
   const pool = new pg.Pool({
@@ -71,8 +80,7 @@ async function createDatabase(t: TestContext): Promise<pg.Pool> {
   pool.on('error', () => {})
   defer(t, async () => {
     await pool.end().catch(() => {})
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await admin.end()
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
   })
   return pool
 }
