@@ -247,6 +247,9 @@ export async function checkDrill(
       `${options.settleTimeoutMs} ms: ${JSON.stringify({ load: tally, statuses: statusCounts })}`
   )
   const failed = [...statuses.values()].filter((record) => record?.status !== 'success')
+  for (const record of failed.slice(0, 5)) {
+    t.diagnostic(`not a success: ${JSON.stringify(record)}`)
+  }
   assert.deepEqual(
     failed.slice(0, 5).map((record) => `${record?.original_event_type}: ${record?.message}`),
     [],
@@ -375,14 +378,19 @@ export async function storeRestartDrill(
   const stopMs = await stopServer(server)
   await sleep(downMs)
   const startMs = await startServer(server)
+  // Requests already published but not answered when the store came back were in hand or
+  // waiting all through the outage: the drill exercised it only if there were some.
+  const backlog =
+    (await topicSize(kafka, topics.requests)) - (await topicSize(kafka, topics.responses))
   t.diagnostic(
     `${server} stopped in ${stopMs} ms with ${busy.value} replies out, kept down ${downMs} ms, ` +
-      `ready again in ${startMs} ms (unavailable about ${stopMs + downMs + startMs} ms)`
+      `ready again in ${startMs} ms (unavailable about ${stopMs + downMs + startMs} ms); ` +
+      `${backlog} requests unanswered when it was back`
   )
+  assert.ok(backlog > 0, 'the processor had requests in hand through the outage')
   await load.finished
   const report = await checkDrill(t, platform, load, { settleTimeoutMs: 180_000 })
   const retries = (await processor.counter('processor_retries_total')) - retriesBefore
-  t.diagnostic(`processor retries during the restart: ${retries}`)
-  assert.ok(retries > 0, `the restart cost the processor retries (${retries}), so it was exercised`)
+  t.diagnostic(`processor_retries_total grew by ${retries} over the restart`)
   return report
 }
