@@ -6,8 +6,10 @@ import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
 import type { GatewayConfig } from './config.ts'
 import errors from './plugins/errors.ts'
+import jsonBody from './plugins/json-body.ts'
 import kafkaPlugin from './plugins/kafka.ts'
 import metrics from './plugins/metrics.ts'
+import queryString from './plugins/query-string.ts'
 import redisPlugin from './plugins/redis.ts'
 import replyConsumer from './plugins/reply-consumer.ts'
 import statusStore from './plugins/status-store.ts'
@@ -60,6 +62,8 @@ export async function buildApp(deps: GatewayDeps) {
   })
 
   await app.register(errors)
+  await app.register(jsonBody)
+  await app.register(queryString)
   await app.register(metrics)
   await app.register(redisPlugin, { client: deps.redis, subscriber: deps.redisSubscriber })
   await app.register(kafkaPlugin, {
