@@ -4,7 +4,7 @@
 // Every load runs in a process of its own (bench/load.ts, autocannon), on loopback only, bounded
 // in count and time; every wait below has a deadline.
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -272,6 +272,7 @@ async function endToEnd(
   const lagAtLoadEnd = (await topicEnds(allTopics)) - eventsBefore
   const searchableAtLoadEnd = (await searchableEvents()) - searchableBefore
   const ids = readFileSync(acceptedFile, 'utf8').split('\n').filter(Boolean)
+  rmSync(acceptedFile)
   const { doneAt, records } = await waitForTerminal(ids, 600_000)
   const events = (await topicEnds(allTopics)) - eventsBefore
   const searchableAt = await waitFor('every event searchable', 600_000, async () => {
