@@ -37,7 +37,10 @@ export function loadConfig<Schema extends TObject>(
     const name = error.instancePath.replace(/^\//, '')
     // anyOf reports one line per branch; the first line about a variable says enough.
     if (!problems.has(name)) {
-      problems.set(name, `${name}=${JSON.stringify(env[name])} ${error.message}`)
+      // A secret (marked writeOnly) is named but never echoed: this message goes to the log.
+      const secret = (schema.properties[name] as { writeOnly?: boolean } | undefined)?.writeOnly
+      const shown = secret ? name : `${name}=${JSON.stringify(env[name])}`
+      problems.set(name, `${shown} ${error.message}`)
     }
   }
   throw new ConfigError([...problems.values()])

@@ -31,4 +31,4 @@ export const IsoDate = Type.String({ format: 'date', examples: ['2026-11-24'] })
 
 /** A person's name or a title: printable text, not a blob. */
 export const ShortText = (description: string, maxLength = 200) =>
-  Type.String({ minLength: 1, maxLength, description })
+  Type.String({ minLength: 1, maxLength, format: 'printable-text', description })

@@ -42,3 +42,18 @@ test('names every invalid or missing variable', () => {
 test('rejects a value that does not convert', () => {
   assert.throws(() => loadConfig(Schema, { URL: 'u', PORT: 'eighty' }), /PORT="eighty"/)
 })
+
+test('names a secret that is wrong without echoing its value', () => {
+  const WithSecret = Type.Object({
+    TOKEN: Type.String({ minLength: 20, writeOnly: true, default: '' })
+  })
+  assert.throws(
+    () => loadConfig(WithSecret, { TOKEN: 'hunter2-is-short' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError)
+      assert.match(err.message, /TOKEN must not have fewer than 20 characters/)
+      assert.doesNotMatch(err.message, /hunter2/)
+      return true
+    }
+  )
+})

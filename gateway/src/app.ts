@@ -4,12 +4,18 @@ import type { Ajv } from 'ajv'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
-import type { GatewayConfig } from './config.ts'
+import { listOf, type GatewayConfig } from './config.ts'
+import apiKey from './plugins/api-key.ts'
+import cors from './plugins/cors.ts'
 import errors from './plugins/errors.ts'
+import jsonBody from './plugins/json-body.ts'
 import kafkaPlugin from './plugins/kafka.ts'
 import metrics from './plugins/metrics.ts'
+import queryString from './plugins/query-string.ts'
+import rateLimit from './plugins/rate-limit.ts'
 import redisPlugin from './plugins/redis.ts'
 import replyConsumer from './plugins/reply-consumer.ts'
+import securityHeaders from './plugins/security-headers.ts'
 import statusStore from './plugins/status-store.ts'
 import swagger from './plugins/swagger.ts'
 import cache from './routes/cache.ts'
@@ -60,7 +66,17 @@ export async function buildApp(deps: GatewayDeps) {
   })
 
   await app.register(errors)
+  await app.register(jsonBody)
+  await app.register(queryString)
   await app.register(metrics)
+  await app.register(securityHeaders)
+  await app.register(cors, { origins: listOf(deps.config.CORS_ORIGINS) })
+  // Before the routes, which they hook as they are added; the rate limit before the key check.
+  await app.register(rateLimit, {
+    max: deps.config.RATE_LIMIT_MAX,
+    windowMs: deps.config.RATE_LIMIT_WINDOW_MS
+  })
+  await app.register(apiKey, { keys: listOf(deps.config.API_KEYS) })
   await app.register(redisPlugin, { client: deps.redis, subscriber: deps.redisSubscriber })
   await app.register(kafkaPlugin, {
     kafka: deps.kafka,
@@ -73,7 +89,11 @@ export async function buildApp(deps: GatewayDeps) {
     groupId: deps.config.GATEWAY_GROUP_ID,
     responsesTopic: topics.responses
   })
-  await app.register(swagger, { version })
+  await app.register(swagger, {
+    version,
+    apiKeys: deps.config.API_KEYS !== '',
+    rateLimited: deps.config.RATE_LIMIT_MAX > 0
+  })
 
   await app.register(system, { version })
   await app.register(usuarios)

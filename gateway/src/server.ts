@@ -16,7 +16,8 @@ const kafka = new Kafka({
   requestTimeout: config.KAFKA_ACK_TIMEOUT_MS
 })
 const redisOptions = { maxRetriesPerRequest: 1, connectTimeout: 3_000 }
-const redis = new Redis(config.REDIS_URL, redisOptions)
+// Auto-pipelining sends the commands of concurrent requests in one write: fewer round trips.
+const redis = new Redis(config.REDIS_URL, { ...redisOptions, enableAutoPipelining: true })
 const redisSubscriber = new Redis(config.REDIS_URL, redisOptions)
 redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'))
 redisSubscriber.on('error', (err) => logger.warn({ err }, 'Redis subscriber connection error'))

@@ -24,7 +24,19 @@ export const ProcessorConfigSchema = Type.Object({
     description: 'attempts on a transient store failure'
   }),
   PROCESSOR_RETRY_BASE_MS: milliseconds(200, 'first backoff delay, doubled at each retry'),
-  PROCESSOR_RETRY_MAX_MS: milliseconds(5_000, 'longest backoff delay')
+  PROCESSOR_RETRY_MAX_MS: milliseconds(5_000, 'longest backoff delay'),
+  PROCESSOR_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 1_000,
+    default: 32,
+    description: 'requests of one partition applied at once (one entity at a time, in order)'
+  }),
+  PROCESSOR_COMMIT_EVERY: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 500,
+    description: 'most requests answered before their offsets are committed'
+  })
 })
 
 export type ProcessorConfig = Static<typeof ProcessorConfigSchema>

@@ -1,4 +1,10 @@
-import { checkDependency, RedisKey, Topic, type TopicNames } from '@streaming/contracts'
+import {
+  checkDependency,
+  createProduceBatcher,
+  RedisKey,
+  Topic,
+  type TopicNames
+} from '@streaming/contracts'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
@@ -8,6 +14,7 @@ import type { Logger } from 'pino'
 import type { ProcessorConfig } from './config.ts'
 import { handlers as defaultHandlers } from './handlers/index.ts'
 import type { HandlerMap } from './handlers/types.ts'
+import { runInKeyOrder } from './key-ordered.ts'
 import { createProcessorMetrics } from './metrics.ts'
 import { createMessageProcessor, type DeadLetter } from './processing.ts'
 import { createReplyLog } from './reply-log.ts'
@@ -66,6 +73,11 @@ export function createProcessor(deps: ProcessorDeps) {
     sessionTimeout: 10_000,
     heartbeatInterval: 3_000
   })
+  // Replies of requests answered at the same time leave in one produce request.
+  const replies = createProduceBatcher(producer, topics.responses, {
+    maxBatch: 1_000,
+    timeoutMs: 30_000
+  })
   let consuming = false
   let heartbeat: (() => Promise<void>) | undefined
 
@@ -95,13 +107,8 @@ export function createProcessor(deps: ProcessorDeps) {
     replyLog: createReplyLog(deps.redis, REPLY_LOG_RETENTION_SECONDS, keyPrefix),
     isCancelled: async (correlationId) =>
       (await deps.redis.exists(RedisKey.cancellation(correlationId))) === 1,
-    publishReply: async (reply) => {
-      await producer.send({
-        topic: topics.responses,
-        acks: -1,
-        messages: [{ key: reply.correlation_id, value: JSON.stringify(reply) }]
-      })
-    },
+    publishReply: (reply) =>
+      replies.send({ key: reply.correlation_id, value: JSON.stringify(reply) }),
     publishDeadLetter,
     retryPolicy: {
       attempts: config.PROCESSOR_RETRY_ATTEMPTS,
@@ -155,15 +162,44 @@ export function createProcessor(deps: ProcessorDeps) {
       await consumer.subscribe({ topic: topics.requests, fromBeginning: true })
       await consumer.run({
         partitionsConsumedConcurrently: 3,
-        eachMessage: async ({ topic, partition, message, heartbeat: beat }) => {
+        eachBatchAutoResolve: false,
+        eachBatch: async ({
+          batch,
+          resolveOffset,
+          heartbeat: beat,
+          commitOffsetsIfNecessary,
+          isRunning,
+          isStale
+        }) => {
           heartbeat = beat
-          await processMessage({
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key,
-            value: message.value
-          })
+          const { topic, partition } = batch
+          // A slice at a time: its requests run concurrently (one entity at a time, in order)
+          // and its offsets are committed only once every one of them has its reply published.
+          for (
+            let start = 0;
+            start < batch.messages.length;
+            start += config.PROCESSOR_COMMIT_EVERY
+          ) {
+            if (!isRunning() || isStale()) return
+            const slice = batch.messages
+              .slice(start, start + config.PROCESSOR_COMMIT_EVERY)
+              .map((message) => ({
+                topic,
+                partition,
+                offset: message.offset,
+                key: message.key,
+                value: message.value
+              }))
+            await runInKeyOrder(slice, config.PROCESSOR_CONCURRENCY, processMessage)
+            const last = (slice.at(-1) as { offset: string }).offset
+            resolveOffset(last)
+            await commitOffsetsIfNecessary({
+              topics: [
+                { topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }
+              ]
+            })
+            await beat()
+          }
         }
       })
       consuming = true

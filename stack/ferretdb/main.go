@@ -42,6 +42,8 @@ func main() {
 		"TCP address to listen on (env FERRETDB_LISTEN_ADDR)")
 	dataDir := flag.String("data-dir", envOr("FERRETDB_DATA_DIR", "data"),
 		"directory for the SQLite database files, created if missing (env FERRETDB_DATA_DIR)")
+	postgresURL := flag.String("postgresql-url", envOr("FERRETDB_POSTGRESQL_URL", ""),
+		"keep the documents in this PostgreSQL database instead of SQLite files (env FERRETDB_POSTGRESQL_URL)")
 	logLevel := flag.String("log-level", envOr("FERRETDB_LOG_LEVEL", "info"),
 		"log level: debug, info, warn or error (env FERRETDB_LOG_LEVEL)")
 	ping := flag.Bool("ping", false, "ping the server at -listen-addr and exit 0 if it answered")
@@ -69,32 +71,44 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 
-	if err := serve(logger, *listenAddr, *dataDir); err != nil {
+	if err := serve(logger, *listenAddr, *dataDir, *postgresURL); err != nil {
 		logger.Error("ferretdb failed", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
 }
 
 // serve runs the server until SIGTERM or SIGINT, then waits for it to close its listener,
-// its connections and the SQLite backend.
-func serve(logger *slog.Logger, listenAddr, dataDir string) error {
-	dir, err := filepath.Abs(dataDir)
-	if err != nil {
-		return err
+// its connections and its backend. With a PostgreSQL URL the documents live in PostgreSQL, where
+// FerretDB turns equality filters into SQL; the SQLite backend filters in SQL by _id only and
+// decodes every document of a collection for any other filter.
+func serve(logger *slog.Logger, listenAddr, dataDir, postgresURL string) error {
+	config := &ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: listenAddr},
+		Logger:   logger,
 	}
-	if err = os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	var backend string
+	if postgresURL != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = postgresURL
+		backend = postgresURL
+		if u, err := url.Parse(postgresURL); err == nil {
+			backend = u.Redacted()
+		}
+	} else {
+		dir, err := filepath.Abs(dataDir)
+		if err != nil {
+			return err
+		}
+		if err = os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		// The SQLite backend wants a "file:" URI naming a directory, with a trailing slash.
+		config.Handler = "sqlite"
+		config.SQLiteURL = (&url.URL{Scheme: "file", Path: dir + "/"}).String()
+		backend = config.SQLiteURL
 	}
 
-	// The SQLite backend wants a "file:" URI naming a directory, with a trailing slash.
-	sqliteURL := (&url.URL{Scheme: "file", Path: dir + "/"}).String()
-
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: listenAddr},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: sqliteURL,
-	})
+	f, err := ferretdb.New(config)
 	if err != nil {
 		return err
 	}
@@ -103,7 +117,7 @@ func serve(logger *slog.Logger, listenAddr, dataDir string) error {
 	defer stop()
 
 	logger.Info("ferretdb listening",
-		slog.String("addr", listenAddr), slog.String("sqlite", sqliteURL), slog.String("uri", f.MongoDBURI()))
+		slog.String("addr", listenAddr), slog.String("backend", backend), slog.String("uri", f.MongoDBURI()))
 
 	err = f.Run(ctx)
 	logger.Info("ferretdb stopped")

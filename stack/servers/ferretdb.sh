@@ -1,9 +1,12 @@
-# FerretDB (MongoDB wire protocol over SQLite). Sourced after stack/lib.sh; defines
-# ferretdb_install, ferretdb_start and ferretdb_ready.
+# FerretDB (MongoDB wire protocol over PostgreSQL). Sourced after stack/lib.sh and
+# stack/servers/postgres.sh; defines ferretdb_install, ferretdb_start and ferretdb_ready.
 #
 # The server is our wrapper module in stack/ferretdb, built against FerretDB $FERRETDB_VERSION
-# from the Go module proxy. Env: MONGO_HOST (default 127.0.0.1), MONGO_PORT (default 27017),
-# FERRETDB_LOG_LEVEL (default info).
+# from the Go module proxy. The documents live in the database $FERRETDB_POSTGRES_DB (default
+# ferretdb) of the stack's PostgreSQL cluster: FerretDB's PostgreSQL backend filters in SQL,
+# while its SQLite backend decodes a whole collection for any filter but _id, so a query per user
+# slowed down with every document stored. Env: MONGO_HOST (default 127.0.0.1), MONGO_PORT
+# (default 27017), FERRETDB_LOG_LEVEL (default info).
 
 ferretdb_src() { printf '%s/ferretdb' "$STACK_DIR"; }
 ferretdb_bin() { printf '%s/ferretdb-%s/ferretdb' "$STACK_OPT" "$FERRETDB_VERSION"; }
@@ -46,7 +49,6 @@ ferretdb_install() {
   mkdir -p "$dir" "$STACK_CACHE/go"
   rm -f "$stamp"
   # -modcacherw keeps the module cache deletable with a plain rm -rf of the stack folder.
-  # ferretdb_no_postgresql drops a backend we never use (smaller binary, faster build).
   (
     cd "$src"
     env GOPATH="$STACK_CACHE/go/path" \
@@ -55,7 +57,7 @@ ferretdb_install() {
       GOTOOLCHAIN=local \
       CGO_ENABLED=0 \
       GOFLAGS="-trimpath -mod=readonly -modcacherw -buildvcs=false" \
-      go build -tags ferretdb_no_postgresql -ldflags "-s -w" -o "$bin.tmp" .
+      go build -ldflags "-s -w" -o "$bin.tmp" .
   ) || stack_die "ferretdb build failed"
   mv -f "$bin.tmp" "$bin"
   printf '%s\n' "$fp" >"$stamp"
@@ -70,10 +72,18 @@ ferretdb_start() {
     stack_log "ferretdb already running (pid $pid)"
     return 0
   fi
-  mkdir -p "$STACK_DATA/ferretdb"
+  local database="${FERRETDB_POSTGRES_DB:-ferretdb}" waited=0
+  # Its documents live in PostgreSQL, which `up` starts at the same time: wait for it (bounded).
+  until postgres_ready 2>/dev/null; do
+    [ "$waited" -lt "${STACK_READY_TIMEOUT:-90}" ] || stack_die "ferretdb needs postgres, which does not answer"
+    sleep 1
+    waited=$((waited + 1))
+  done
+  postgres_init
+  postgres_create_database "$database"
   stack_spawn ferretdb "$bin" \
     -listen-addr "$(ferretdb_addr)" \
-    -data-dir "$STACK_DATA/ferretdb" \
+    -postgresql-url "postgres://$POSTGRES_USER:$POSTGRES_PASSWORD@$POSTGRES_HOST:$POSTGRES_PORT/$database" \
     -log-level "${FERRETDB_LOG_LEVEL:-info}"
 }
 

@@ -82,7 +82,15 @@ SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', :'user', :'password')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'user') \gexec
 SELECT format('ALTER ROLE %I LOGIN CREATEDB PASSWORD %L', :'user', :'password') \gexec
 SQL
-  postgres_as_owner "${psql[@]}" -v user="$POSTGRES_USER" -v db="$POSTGRES_DB" <<'SQL'
+  postgres_create_database "$POSTGRES_DB"
+}
+
+# Creates a database owned by the stack's user, unless it exists.
+postgres_create_database() {
+  local psql
+  postgres_dirs
+  psql=("$(postgres_bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$POSTGRES_SOCKET_DIR" -p "$POSTGRES_PORT" -U postgres -d postgres)
+  postgres_as_owner "${psql[@]}" -v user="$POSTGRES_USER" -v db="$1" <<'SQL'
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'user')
 WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
 SQL

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError } from '../errors.ts'
@@ -36,7 +37,7 @@ export default fp(
         return reply.code(err.statusCode).send({
           statusCode: err.statusCode,
           code: err.code,
-          error: reply.raw.statusMessage ?? 'Error',
+          error: STATUS_CODES[err.statusCode] ?? 'Error',
           message: err.message
         })
       }

@@ -1,8 +1,7 @@
-import type { RequestEnvelope } from '@streaming/contracts'
+import { createProduceBatcher, type RequestEnvelope } from '@streaming/contracts'
 import fp from 'fastify-plugin'
 import type { Kafka, Producer } from 'kafkajs'
 import { serviceUnavailable } from '../errors.ts'
-import { createProduceBatcher } from '../produce-batcher.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

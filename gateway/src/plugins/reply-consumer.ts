@@ -1,4 +1,4 @@
-import { decodeReply } from '@streaming/contracts'
+import { decodeReply, type ReplyEnvelope } from '@streaming/contracts'
 import fp from 'fastify-plugin'
 
 export interface ReplyConsumerOptions {
@@ -31,22 +31,30 @@ export default fp<ReplyConsumerOptions>(
       await consumer.subscribe({ topic: responsesTopic, fromBeginning: true })
       await consumer.run({
         partitionsConsumedConcurrently: 3,
-        eachMessage: async ({ message }) => {
-          const decoded = decodeReply(message.value)
-          if (!decoded.ok) {
-            log.warn(
-              { correlation_id: decoded.correlationId, reason: decoded.reason },
-              'unreadable reply skipped'
-            )
-            return
+        // A batch of replies is recorded in two Redis round trips, not two per reply; the
+        // offsets move on once the batch is recorded.
+        eachBatch: async ({ batch }) => {
+          const replies: ReplyEnvelope[] = []
+          for (const message of batch.messages) {
+            const decoded = decodeReply(message.value)
+            if (decoded.ok) replies.push(decoded.value)
+            else {
+              log.warn(
+                { correlation_id: decoded.correlationId, reason: decoded.reason },
+                'unreadable reply skipped'
+              )
+            }
           }
-          const reply = decoded.value
-          if (!(await app.statusStore.recordReply(reply))) return
-          app.metrics.outcomes.inc({ event_type: reply.original_event_type, status: reply.status })
-          log.debug(
-            { correlation_id: reply.correlation_id, status: reply.status },
-            'status recorded'
-          )
+          for (const reply of await app.statusStore.recordReplies(replies)) {
+            app.metrics.outcomes.inc({
+              event_type: reply.original_event_type,
+              status: reply.status
+            })
+            log.debug(
+              { correlation_id: reply.correlation_id, status: reply.status },
+              'status recorded'
+            )
+          }
         }
       })
       log.info({ groupId, topic: responsesTopic }, 'consuming replies')

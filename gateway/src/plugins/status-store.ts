@@ -35,10 +35,11 @@ export interface StatusStore {
     acceptedAt: string
   ) => Promise<void>
   /**
-   * Records a reply (terminal status) and tells every gateway replica about it; a reply older
-   * than the retention is not recorded (false), so replaying the topic revives nothing.
+   * Records replies (terminal statuses) and tells every gateway replica about them, in two round
+   * trips for the lot; replies older than the retention are not recorded, so replaying the topic
+   * revives nothing. Resolves with the replies recorded.
    */
-  recordReply: (reply: ReplyEnvelope) => Promise<boolean>
+  recordReplies: (replies: readonly ReplyEnvelope[]) => Promise<ReplyEnvelope[]>
   get: (correlationId: string) => Promise<OperationStatusRecord | undefined>
   /** The record once it is terminal, or the latest one after `timeoutMs`. */
   waitForTerminal: (
@@ -119,27 +120,34 @@ export default fp<StatusStoreOptions>(
         )
       },
 
-      async recordReply(reply) {
-        if (Date.now() - Date.parse(reply.timestamp) > retentionSeconds * 1000) return false
-        const key = RedisKey.status(reply.correlation_id)
-        const previous = parse(await redis.get(key))
-        const record: OperationStatusRecord = {
-          correlation_id: reply.correlation_id,
-          status: reply.status,
-          original_event_type: reply.original_event_type,
-          ...(previous?.accepted_at ? { accepted_at: previous.accepted_at } : {}),
-          completed_at: reply.timestamp,
-          message: reply.message,
-          data: reply.data,
-          duration_ms: reply.duration_ms,
-          ...(reply.error ? { error: reply.error } : {})
-        }
-        await redis
-          .multi()
-          .set(key, JSON.stringify(record), 'EX', retentionSeconds)
-          .publish(RedisKey.statusChannel, reply.correlation_id)
-          .exec()
-        return true
+      async recordReplies(replies) {
+        const fresh = replies.filter(
+          (reply) => Date.now() - Date.parse(reply.timestamp) <= retentionSeconds * 1000
+        )
+        if (fresh.length === 0) return []
+        const keys = fresh.map((reply) => RedisKey.status(reply.correlation_id))
+        // The pending records hold accepted_at, which the terminal record keeps.
+        const previous = await redis.mget(keys)
+        const write = redis.multi()
+        fresh.forEach((reply, index) => {
+          const acceptedAt = parse(previous[index] ?? null)?.accepted_at
+          const record: OperationStatusRecord = {
+            correlation_id: reply.correlation_id,
+            status: reply.status,
+            original_event_type: reply.original_event_type,
+            ...(acceptedAt ? { accepted_at: acceptedAt } : {}),
+            completed_at: reply.timestamp,
+            message: reply.message,
+            data: reply.data,
+            duration_ms: reply.duration_ms,
+            ...(reply.error ? { error: reply.error } : {})
+          }
+          write
+            .set(keys[index] as string, JSON.stringify(record), 'EX', retentionSeconds)
+            .publish(RedisKey.statusChannel, reply.correlation_id)
+        })
+        await write.exec()
+        return fresh
       },
 
       async get(correlationId) {

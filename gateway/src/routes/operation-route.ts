@@ -8,7 +8,7 @@ import {
   type RequestEventType
 } from '@streaming/contracts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { TObject } from 'typebox'
+import Type, { type TObject } from 'typebox'
 import Value from 'typebox/value'
 import { badRequest, HttpError } from '../errors.ts'
 import { completeRequest, type CompleterInput } from '../fake/index.ts'
@@ -56,8 +56,8 @@ export function operationRoute<T extends RequestEventType>(
   spec: OperationRouteSpec<T>
 ): void {
   // TypeBox's Partial/Omit drop `additionalProperties: false`: restore it, so an unknown field
-  // is a 400 naming it rather than silently ignored.
-  const input = spec.input ? { ...spec.input, additionalProperties: false } : undefined
+  // is a 400 naming it rather than silently ignored — on routes without fields too.
+  const input = { ...(spec.input ?? Type.Object({})), additionalProperties: false }
   app.route({
     method: spec.method,
     url: spec.url,
@@ -73,24 +73,21 @@ export function operationRoute<T extends RequestEventType>(
         .join('\n\n'),
       headers: IdempotencyHeaders,
       ...(spec.params ? { params: spec.params } : {}),
-      ...(input ? { querystring: input } : {}),
-      ...(input && withBody(spec.method) ? { body: input } : {}),
+      querystring: input,
+      ...(withBody(spec.method) ? { body: input } : {}),
       response: { 202: AcceptedResponse, ...operationErrorResponses }
     },
     // An empty body is as valid as `{}`: every field may come from the query string instead.
     preValidation: async (request) => {
-      if (
-        withBody(spec.method) &&
-        spec.input &&
-        (request.body === undefined || request.body === null)
-      ) {
+      if (withBody(spec.method) && (request.body === undefined || request.body === null)) {
         request.body = {}
       }
     },
     handler: async (request, reply) => {
       const merged: Fields = {
         ...(request.query as Fields | undefined),
-        ...(request.body as Fields | undefined),
+        // A GET or DELETE body has no meaning here (Fastify parses a DELETE one): not used.
+        ...(withBody(spec.method) ? (request.body as Fields) : {}),
         ...(request.params as Fields | undefined)
       }
       const missing = (spec.required ?? []).filter((field) => merged[field] === undefined)
