@@ -32,7 +32,12 @@ export async function startDrillPlatform(
   t: TestContext,
   options: Omit<PlatformOptions, 'processors'> = {}
 ): Promise<DrillPlatform> {
-  const platform = await startPlatform(t, { ...options, processors: 0 })
+  const platform = await startPlatform(t, {
+    ...options,
+    // The whole load comes from one address; the per-client limit is not what a drill tests.
+    gatewayEnv: { RATE_LIMIT_MAX: '0', ...options.gatewayEnv },
+    processors: 0
+  })
   const baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 })
   const mongoUrl = new URL(servers.mongoUrl)
   mongoUrl.pathname = `/${platform.mongodb.databaseName}`
@@ -356,7 +361,6 @@ export async function storeRestartDrill(
 ): Promise<DrillReport> {
   await assertStackRuns(server)
   const platform = await startDrillPlatform(t)
-  const processor = await spawnProcessor(t, platform, retryEnv)
   // Registered after the platform, so it runs before it: the platform's clean-up needs the store.
   defer(t, () => startServer(server))
   t.diagnostic(`processor retry policy: ${JSON.stringify(retryEnv)}`)
@@ -367,7 +371,16 @@ export async function storeRestartDrill(
     concurrency: 16,
     deadlineMs: 150_000
   })
+  // The processor starts behind the load, so it has a backlog to work through when the store
+  // goes away, whatever the relative speed of gateway and processor on the machine.
   const { kafka, topics } = platform
+  const queued = await pollUntil(
+    () => topicSize(kafka, topics.requests),
+    (requests) => requests >= users * 2,
+    90_000
+  )
+  assert.ok(queued.held, `only ${queued.value} requests accepted in 90 s`)
+  const processor = await spawnProcessor(t, platform, retryEnv)
   const busy = await pollUntil(
     () => topicSize(kafka, topics.responses),
     (replies) => replies >= users * 2,
