@@ -3,8 +3,13 @@
 // effect single. Runs a processor in a child process (it must die without any clean-up).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { checkDrill, pollUntil, spawnProcessor, startDrillPlatform } from '../helpers/drill.ts'
-import { topicSize } from '../helpers/kafka.ts'
+import {
+  awaitTopicSize,
+  backlog,
+  checkDrill,
+  spawnProcessor,
+  startDrillPlatform
+} from '../helpers/drill.ts'
 import { planChains, sendLoad } from '../helpers/load.ts'
 
 const USERS = 500 // × 6 operations
@@ -14,23 +19,26 @@ test(
   { timeout: 300_000 },
   async (t) => {
     const platform = await startDrillPlatform(t)
-    const first = await spawnProcessor(t, platform)
+    const { topics } = platform
     const load = sendLoad({
       baseUrl: platform.baseUrl,
       chains: planChains(USERS),
       concurrency: 32,
       deadlineMs: 120_000
     })
-
-    // Mid-load: the processor has answered a part and has more in hand and in its backlog.
-    const { value: repliedAtKill, held } = await pollUntil(
-      () => topicSize(platform.kafka, platform.topics.responses),
-      (replies) => replies >= USERS * 2,
-      90_000
+    // Started behind the load, so it dies with work in hand and more waiting.
+    await awaitTopicSize(platform, topics.requests, USERS * 3, 'load before the processor')
+    const first = await spawnProcessor(t, platform)
+    const replied = await awaitTopicSize(
+      platform,
+      topics.responses,
+      USERS,
+      'replies before the kill'
     )
-    assert.ok(held, `processor answered only ${repliedAtKill} in 90 s before the kill`)
     await first.kill('SIGKILL')
-    t.diagnostic(`killed with ${repliedAtKill} replies out, ${load.answers.length} answers sent`)
+    const unanswered = await backlog(platform)
+    t.diagnostic(`killed with ${replied} replies out and ${unanswered} requests unanswered`)
+    assert.ok(unanswered > 0, 'killed in the middle of its work')
 
     await spawnProcessor(t, platform)
     await load.finished

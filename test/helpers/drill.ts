@@ -109,6 +109,29 @@ export async function pollUntil<T>(
   }
 }
 
+/** Waits until `topic` holds at least `count` messages; fails with `what` and what it holds. */
+export async function awaitTopicSize(
+  platform: Platform,
+  topic: string,
+  count: number,
+  what: string,
+  timeoutMs = 90_000
+): Promise<number> {
+  const { value, held } = await pollUntil(
+    () => topicSize(platform.kafka, topic),
+    (size) => size >= count,
+    timeoutMs
+  )
+  assert.ok(held, `${what}: ${value} of ${count} messages on ${topic} after ${timeoutMs} ms`)
+  return value
+}
+
+/** Requests published but not answered yet: the work in hand or waiting. */
+export async function backlog(platform: Platform): Promise<number> {
+  const { kafka, topics } = platform
+  return (await topicSize(kafka, topics.requests)) - (await topicSize(kafka, topics.responses))
+}
+
 /** The status of each correlation id as the gateway keeps it in Redis (`undefined`: none). */
 async function readStatuses(
   platform: Platform,
@@ -309,7 +332,9 @@ export async function checkDrill(
       deadLetters: await topicSize(kafka, topics.deadLetters)
     }
   }
-  t.diagnostic(`topics: ${JSON.stringify(report.topics)}`)
+  t.diagnostic(
+    `topics: ${JSON.stringify(report.topics)} (${replyCount - replied.size} replies sent again for redelivered requests)`
+  )
   assert.deepEqual(problems, [], 'each accepted operation has its effect exactly once')
   assert.equal(
     ids.filter((id) => !replied.has(id)).length,
@@ -373,34 +398,28 @@ export async function storeRestartDrill(
   })
   // The processor starts behind the load, so it has a backlog to work through when the store
   // goes away, whatever the relative speed of gateway and processor on the machine.
-  const { kafka, topics } = platform
-  const queued = await pollUntil(
-    () => topicSize(kafka, topics.requests),
-    (requests) => requests >= users * 2,
-    90_000
-  )
-  assert.ok(queued.held, `only ${queued.value} requests accepted in 90 s`)
+  const { topics } = platform
+  await awaitTopicSize(platform, topics.requests, users * 3, 'load before the processor')
   const processor = await spawnProcessor(t, platform, retryEnv)
-  const busy = await pollUntil(
-    () => topicSize(kafka, topics.responses),
-    (replies) => replies >= users * 2,
-    90_000
+  const replied = await awaitTopicSize(
+    platform,
+    topics.responses,
+    users,
+    'replies before the restart'
   )
-  assert.ok(busy.held, `processor answered only ${busy.value} in 90 s before the restart`)
   const retriesBefore = await processor.counter('processor_retries_total')
   const stopMs = await stopServer(server)
   await sleep(downMs)
   const startMs = await startServer(server)
   // Requests already published but not answered when the store came back were in hand or
   // waiting all through the outage: the drill exercised it only if there were some.
-  const backlog =
-    (await topicSize(kafka, topics.requests)) - (await topicSize(kafka, topics.responses))
+  const unanswered = await backlog(platform)
   t.diagnostic(
-    `${server} stopped in ${stopMs} ms with ${busy.value} replies out, kept down ${downMs} ms, ` +
+    `${server} stopped in ${stopMs} ms with ${replied} replies out, kept down ${downMs} ms, ` +
       `ready again in ${startMs} ms (unavailable about ${stopMs + downMs + startMs} ms); ` +
-      `${backlog} requests unanswered when it was back`
+      `${unanswered} requests unanswered when it was back`
   )
-  assert.ok(backlog > 0, 'the processor had requests in hand through the outage')
+  assert.ok(unanswered > 0, 'the processor had requests in hand through the outage')
   await load.finished
   const report = await checkDrill(t, platform, load, { settleTimeoutMs: 180_000 })
   const retries = (await processor.counter('processor_retries_total')) - retriesBefore
