@@ -48,7 +48,8 @@ test(
         },
         ready: '"monitor consuming"'
       })
-    const indexed = () => countDocuments(es, names.aliases.all)
+    // A slow answer while Elasticsearch is busy indexing is not the drill's failure: -1, poll on.
+    const indexed = () => countDocuments(es, names.aliases.all).catch(() => -1)
     const events = async () =>
       (await topicSize(kafka, topics.requests)) +
       (await topicSize(kafka, topics.responses)) +
@@ -62,7 +63,7 @@ test(
       ratePerSecond: 60,
       deadlineMs: 150_000
     })
-    const beforeOutage = await pollUntil(indexed, (n) => n >= 1_000, 90_000)
+    const beforeOutage = await pollUntil(indexed, (n) => n >= 1_000, 90_000, 1_000)
     assert.ok(beforeOutage.held, `only ${beforeOutage.value} documents indexed in 90 s`)
 
     const stopMs = await stopServer('elasticsearch')
@@ -91,10 +92,12 @@ test(
     )
 
     // Once Elasticsearch takes documents again, kill the monitor in the middle of that too.
-    const resumed = await pollUntil(indexed, (n) => n >= beforeOutage.value + 200, 90_000)
+    const resumed = await pollUntil(indexed, (n) => n >= beforeOutage.value + 200, 90_000, 1_000)
     assert.ok(resumed.held, `indexing did not resume within 90 s (${resumed.value} documents)`)
     await monitor.kill('SIGKILL')
     const eventsAtSecondKill = await events()
+    // Mid-stream for the monitor: events it had not indexed yet, from the file and the topics.
+    assert.ok(resumed.value < eventsAtSecondKill, 'killed with events still to index')
     t.diagnostic(
       `second kill with ${resumed.value} documents indexed of ${eventsAtSecondKill} events, ` +
         `${await fileLines(file)} in the file`
@@ -104,7 +107,6 @@ test(
     await load.finished
     await checkDrill(t, platform, load, { settleTimeoutMs: 180_000 })
     const total = await events()
-    assert.ok(total > eventsAtSecondKill, 'events kept arriving after the second kill')
 
     const all = await pollUntil(indexed, (n) => n >= total, 120_000, 1_000)
     const replayed = await pollUntil(
