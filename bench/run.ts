@@ -306,6 +306,17 @@ async function preflight(): Promise<void> {
       throw new Error(`${service} is not healthy at ${url}: start the platform with npm run up`)
     }
   }
+  // A per-client limit would turn most of the load into 429s and measure the limiter instead.
+  const probe = await fetch(`${settings.gateway}/status/00000000-0000-4000-8000-000000000000`, {
+    signal: AbortSignal.timeout(5_000)
+  })
+  const limit = probe.headers.get('x-ratelimit-limit')
+  if (limit !== null) {
+    throw new Error(
+      `the gateway limits each client to ${limit} requests per window; start it without the ` +
+        'limit for a benchmark: RATE_LIMIT_MAX=0 npm run up'
+    )
+  }
   await admin.connect()
 }
 
