@@ -24,18 +24,26 @@ interface LoadTask {
 }
 
 const task = JSON.parse(process.env.BENCH_LOAD ?? '') as LoadTask
-const headers = { 'content-type': 'application/json' }
+// The first of the gateway's API keys, when it has any (the same variable the gateway reads).
+const apiKey = process.env.API_KEYS?.split(',')[0]?.trim()
+const keyHeader: Record<string, string> = apiKey ? { 'x-api-key': apiKey } : {}
+const headers = { 'content-type': 'application/json', ...keyHeader }
 const accepted: string[] = []
 
 function requests(): autocannon.Request[] {
   if (task.mode === 'fixed') {
-    return [{ method: task.method ?? 'GET', ...(task.body ? { body: task.body, headers } : {}) }]
+    return [
+      {
+        method: task.method ?? 'GET',
+        ...(task.body ? { body: task.body, headers } : { headers: keyHeader })
+      }
+    ]
   }
   return mixedOperations(task.userIds ?? []).map((next) => ({
     setupRequest: (request: autocannon.Request) => {
       const { method, path, body } = next()
       return body === undefined
-        ? { ...request, method, path, headers: {}, body: undefined }
+        ? { ...request, method, path, headers: keyHeader, body: undefined }
         : { ...request, method, path, headers, body }
     },
     onResponse: (status: number, body: string) => {

@@ -35,6 +35,9 @@ const settings = {
   users: 200
 }
 
+const apiKey = process.env.API_KEYS?.split(',')[0]?.trim()
+const apiKeyHeader: Record<string, string> = apiKey ? { 'x-api-key': apiKey } : {}
+
 const root = new URL('..', import.meta.url).pathname
 const resultsDir = join(root, 'bench', 'results')
 const runId = new Date().toISOString().replaceAll(':', '-').replace(/\..+/, '')
@@ -227,6 +230,7 @@ async function createUsers(count: number): Promise<number[]> {
       Array.from({ length: Math.min(20, count - i) }, async () => {
         const response = await fetch(`${settings.gateway}/usuarios`, {
           method: 'POST',
+          headers: apiKeyHeader,
           signal: AbortSignal.timeout(10_000)
         })
         if (response.status !== 202) throw new Error(`POST /usuarios answered ${response.status}`)
@@ -305,6 +309,18 @@ async function preflight(): Promise<void> {
     if (response?.status !== 200) {
       throw new Error(`${service} is not healthy at ${url}: start the platform with npm run up`)
     }
+  }
+  // A per-client limit would turn most of the load into 429s and measure the limiter instead.
+  const probe = await fetch(`${settings.gateway}/status/00000000-0000-4000-8000-000000000000`, {
+    headers: apiKeyHeader,
+    signal: AbortSignal.timeout(5_000)
+  })
+  const limit = probe.headers.get('x-ratelimit-limit')
+  if (limit !== null) {
+    throw new Error(
+      `the gateway limits each client to ${limit} requests per window; start it without the ` +
+        'limit for a benchmark: RATE_LIMIT_MAX=0 npm run up'
+    )
   }
   await admin.connect()
 }

@@ -8,6 +8,8 @@ const SERVICES = ['gateway', 'processor', 'monitor']
 const RECENT_LIMIT = 15
 /** How long the button follows one operation before giving up on it. */
 const RUN_DEADLINE_MS = 60_000
+/** Where the page keeps the gateway API key a person entered (this browser only). */
+const API_KEY_STORAGE = 'streaming-platform.api-key'
 
 const timeFormat = new Intl.DateTimeFormat('pt-BR', { timeStyle: 'medium' })
 const preciseTimeFormat = new Intl.DateTimeFormat('pt-BR', {
@@ -44,21 +46,66 @@ function describeError(err) {
   return err instanceof Error ? err.message : String(err)
 }
 
+// --- the gateway API key (only needed when the gateway runs with API_KEYS)
+
+function storedApiKey() {
+  try {
+    return window.localStorage.getItem(API_KEY_STORAGE) ?? ''
+  } catch {
+    // Storage can be off (private mode, policy): the page works without a key.
+    return ''
+  }
+}
+
+function storeApiKey(key) {
+  try {
+    if (key) window.localStorage.setItem(API_KEY_STORAGE, key)
+    else window.localStorage.removeItem(API_KEY_STORAGE)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function showApiKeyState(text) {
+  document.getElementById('api-key-state').textContent =
+    text ?? (storedApiKey() ? 'Chave salva neste navegador' : 'Nenhuma chave salva')
+}
+
+function setUpApiKeyForm() {
+  const form = document.getElementById('api-key-form')
+  const input = document.getElementById('api-key-input')
+  input.value = storedApiKey()
+  showApiKeyState()
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const saved = storeApiKey(input.value.trim())
+    showApiKeyState(saved ? undefined : 'Este navegador não permite guardar a chave')
+  })
+  document.getElementById('api-key-clear').addEventListener('click', () => {
+    input.value = ''
+    storeApiKey('')
+    showApiKeyState()
+  })
+}
+
 /**
  * fetch with a deadline; answers `{ status, body }` where body is the parsed JSON or null.
+ * `withApiKey` adds the stored key as X-API-Key (operation and status calls to the gateway).
  * A network failure or timeout throws.
  */
-async function request(path, { method = 'GET', body, timeoutMs = 5000 } = {}) {
+async function request(path, { method = 'GET', body, timeoutMs = 5000, withApiKey = false } = {}) {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), timeoutMs)
+  const headers = { Accept: 'application/json' }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const apiKey = withApiKey ? storedApiKey() : ''
+  if (apiKey) headers['X-API-Key'] = apiKey
   try {
     const response = await fetch(path, {
       method,
       cache: 'no-store',
-      headers:
-        body === undefined
-          ? { Accept: 'application/json' }
-          : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: controller.signal
     })
@@ -266,10 +313,15 @@ function describeUser(usuario) {
   ].filter(Boolean)
 }
 
-const errorMessage = (result) =>
-  isObject(result.body) && typeof result.body.message === 'string'
-    ? result.body.message
-    : `HTTP ${result.status}`
+function errorMessage(result) {
+  const message =
+    isObject(result.body) && typeof result.body.message === 'string'
+      ? result.body.message
+      : `HTTP ${result.status}`
+  if (result.status === 401) return `${message} — informe a chave em “Chave de API”`
+  if (result.status === 403) return `${message} — confira a chave em “Chave de API”`
+  return message
+}
 
 async function runTestUser(button) {
   button.disabled = true
@@ -285,7 +337,8 @@ async function runTestUser(button) {
     const accepted = await request('/proxy/gateway/usuarios', {
       method: 'POST',
       body: {},
-      timeoutMs: 15_000
+      timeoutMs: 15_000,
+      withApiKey: true
     })
     if (accepted.status !== 202 || !isObject(accepted.body)) {
       showRun({ status: 'error', message: `Requisição recusada: ${errorMessage(accepted)}` })
@@ -304,7 +357,8 @@ async function runTestUser(button) {
     let record
     do {
       const result = await request(`/proxy/gateway/status/${encodeURIComponent(id)}?wait=10`, {
-        timeoutMs: 15_000
+        timeoutMs: 15_000,
+        withApiKey: true
       })
       if (result.status !== 200 || !isObject(result.body)) {
         showRun({ status: 'error', message: `Status indisponível: ${errorMessage(result)}` })
@@ -333,6 +387,7 @@ async function runTestUser(button) {
 }
 
 buildLinks()
+setUpApiKeyForm()
 const button = document.getElementById('run-button')
 button.addEventListener('click', () => runTestUser(button))
 every(REFRESH_MS, refreshHealth)

@@ -1,5 +1,4 @@
 import Type, { type Static, type TSchema } from 'typebox'
-import Value from 'typebox/value'
 import {
   RESPONSE_EVENT_TYPE,
   ReplyStatus,
@@ -9,6 +8,7 @@ import {
 } from './event-types.ts'
 import { CorrelationId, IsoDateTime } from './fields.ts'
 import { operations, type RequestData } from './operations/index.ts'
+import { validatorOf } from './validators.ts'
 
 export const ENVELOPE_VERSION = 1
 
@@ -73,7 +73,7 @@ export type DecodeResult<T> =
 type Failure = Extract<DecodeResult<unknown>, { ok: false }>
 
 function describeErrors(schema: TSchema, value: unknown, prefix = ''): string {
-  return [...Value.Errors(schema, value)]
+  return [...validatorOf(schema).Errors(value)]
     .slice(0, 5)
     .map((error) => `${prefix}${error.instancePath || '/'} ${error.message}`)
     .join('; ')
@@ -81,7 +81,7 @@ function describeErrors(schema: TSchema, value: unknown, prefix = ''): string {
 
 function readableCorrelationId(value: unknown): string | undefined {
   const id = (value as { correlation_id?: unknown } | null)?.correlation_id
-  return typeof id === 'string' && Value.Check(CorrelationId, id) ? id : undefined
+  return typeof id === 'string' && validatorOf(CorrelationId).Check(id) ? id : undefined
 }
 
 function parseJson(raw: Buffer | string | null): { ok: true; value: unknown } | Failure {
@@ -115,11 +115,11 @@ export function decodeRequest(raw: Buffer | string | null): DecodeResult<Request
   if (eventType !== undefined && !knownEventTypes.has(eventType)) {
     return failed('unknown-event-type', `unknown event_type '${eventType}'`)
   }
-  if (!Value.Check(RequestEnvelope, value)) {
+  if (!validatorOf(RequestEnvelope).Check(value)) {
     return failed('invalid-envelope', `invalid envelope: ${describeErrors(RequestEnvelope, value)}`)
   }
   const schema = operations[value.event_type].data
-  if (!Value.Check(schema, value.data)) {
+  if (!validatorOf(schema).Check(value.data)) {
     return failed('invalid-data', `invalid data: ${describeErrors(schema, value.data, 'data')}`)
   }
   return { ok: true, value: value as RequestEnvelope }
@@ -129,7 +129,7 @@ export function decodeRequest(raw: Buffer | string | null): DecodeResult<Request
 export function decodeReply(raw: Buffer | string | null): DecodeResult<ReplyEnvelope> {
   const parsed = parseJson(raw)
   if (!parsed.ok) return parsed
-  if (!Value.Check(ReplyEnvelope, parsed.value)) {
+  if (!validatorOf(ReplyEnvelope).Check(parsed.value)) {
     const correlationId = readableCorrelationId(parsed.value)
     return {
       ok: false,

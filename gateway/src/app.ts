@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { customFormats, Topic, type TopicNames } from '@streaming/contracts'
 import type { Ajv } from 'ajv'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
 import { listOf, type GatewayConfig } from './config.ts'
@@ -14,6 +14,7 @@ import metrics from './plugins/metrics.ts'
 import queryString from './plugins/query-string.ts'
 import rateLimit from './plugins/rate-limit.ts'
 import redisPlugin from './plugins/redis.ts'
+import requestLog from './plugins/request-log.ts'
 import replyConsumer from './plugins/reply-consumer.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import statusStore from './plugins/status-store.ts'
@@ -45,6 +46,8 @@ export async function buildApp(deps: GatewayDeps) {
   const topics = deps.topics ?? Topic
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // plugins/request-log.ts writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.GATEWAY_BODY_LIMIT_BYTES,
     return503OnClosing: true,
     ajv: {
@@ -66,6 +69,7 @@ export async function buildApp(deps: GatewayDeps) {
   })
 
   await app.register(errors)
+  await app.register(requestLog)
   await app.register(jsonBody)
   await app.register(queryString)
   await app.register(metrics)

@@ -26,6 +26,12 @@ export const MonitorConfigSchema = Type.Object({
     default: 5 * 1024 * 1024,
     description: 'most bytes of documents in one bulk request'
   }),
+  MONITOR_BULK_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 16,
+    default: 2,
+    description: 'bulk requests in flight at once'
+  }),
   MONITOR_BULK_FLUSH_MS: milliseconds(
     500,
     'longest time a document waits for its bulk request to fill up'

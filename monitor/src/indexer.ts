@@ -15,6 +15,8 @@ export interface IndexerOptions {
   maxDocs: number
   maxBytes: number
   flushMs: number
+  /** Bulk requests in flight at once. */
+  concurrency: number
   /** Rounds of retry for documents refused for a while (429, 5xx) before they go to the file. */
   retries: number
   requestTimeoutMs: number
@@ -63,8 +65,8 @@ export const describeError = (err: unknown): string => {
  * A bulk request leaves when the buffer holds `maxDocs` documents or `maxBytes` bytes, when its
  * oldest document has waited `flushMs`, or when `flush()` is called (the consumer calls it once
  * every batch in hand has been handed over, so nobody waits for documents that are not coming).
- * One loop sends the requests one after the other; documents that arrive meanwhile make the next
- * request. Items refused for what they hold (400: mapping or parse errors) are written again as
+ * One loop sends the requests, up to `concurrency` at a time; documents that arrive meanwhile make
+ * the next ones. Items refused for what they hold (400: mapping or parse errors) are written again as
  * malformed documents under the same id; items refused for a while (429, 5xx) are retried, then
  * go to the file; a failed request (connection, timeout, HTTP error) sends its documents to the
  * file and the indexer into fallback mode. In fallback mode a probe with exponential backoff waits
@@ -273,10 +275,13 @@ export function createIndexer(options: IndexerOptions) {
     return { failed: [] }
   }
 
-  /** Makes a chunk durable: Elasticsearch, or the file. */
-  async function write(chunk: Pending[]): Promise<void> {
-    if (mode === 'elasticsearch') {
-      const outcome = await bulk(chunk)
+  /**
+   * Makes a chunk durable: Elasticsearch (the bulk request already under way, if any), or the
+   * file.
+   */
+  async function write(chunk: Pending[], sent?: Promise<BulkOutcome>): Promise<void> {
+    if (sent || mode === 'elasticsearch') {
+      const outcome = await (sent ?? bulk(chunk))
       if (outcome.failed.length === 0) return
       await spool.append(outcome.failed.map(({ action }) => action))
       metrics.spooledTotal.inc(outcome.failed.length)
@@ -305,25 +310,38 @@ export function createIndexer(options: IndexerOptions) {
   async function drain(): Promise<void> {
     if (recoverRequested) await recover()
     while (buffer.length > 0) {
-      const chunk = takeChunk()
-      try {
-        await write(chunk)
-      } catch (err) {
-        // The file could not be written either (disk full, permissions): the callers' batches
-        // fail, their offsets stay uncommitted, and Kafka delivers them again.
-        log.error({ err, file: spool.path }, 'documents could not be stored anywhere')
-        for (const { ticket } of chunk) {
-          if (ticket && ticket.remaining > 0) {
-            ticket.remaining = 0
-            ticket.reject(err)
-          }
-        }
-        continue
+      // In Elasticsearch mode several bulk requests go at once; their outcomes are then taken
+      // in order, so the file still has a single writer and keeps the order of the documents.
+      const chunks = [takeChunk()]
+      if (mode === 'elasticsearch') {
+        while (buffer.length > 0 && chunks.length < options.concurrency) chunks.push(takeChunk())
       }
-      for (const { ticket } of chunk) {
-        if (ticket && ticket.remaining > 0 && --ticket.remaining === 0) ticket.resolve()
+      const sent = mode === 'elasticsearch' ? chunks.map((chunk) => bulk(chunk)) : []
+      for (const [i, chunk] of chunks.entries()) {
+        await settle(chunk, write(chunk, sent[i]))
       }
       if (recoverRequested) await recover()
+    }
+  }
+
+  /** Settles the callers' tickets of a chunk once it is durable, or fails them. */
+  async function settle(chunk: Pending[], written: Promise<void>): Promise<void> {
+    try {
+      await written
+    } catch (err) {
+      // The file could not be written either (disk full, permissions): the callers' batches
+      // fail, their offsets stay uncommitted, and Kafka delivers them again.
+      log.error({ err, file: spool.path }, 'documents could not be stored anywhere')
+      for (const { ticket } of chunk) {
+        if (ticket && ticket.remaining > 0) {
+          ticket.remaining = 0
+          ticket.reject(err)
+        }
+      }
+      return
+    }
+    for (const { ticket } of chunk) {
+      if (ticket && ticket.remaining > 0 && --ticket.remaining === 0) ticket.resolve()
     }
   }
 

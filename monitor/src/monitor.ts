@@ -290,6 +290,7 @@ export function createMonitor(deps: MonitorDeps) {
         maxDocs: config.MONITOR_BULK_MAX_DOCS,
         maxBytes: config.MONITOR_BULK_MAX_BYTES,
         flushMs: config.MONITOR_BULK_FLUSH_MS,
+        concurrency: config.MONITOR_BULK_CONCURRENCY,
         retries: config.MONITOR_BULK_RETRIES,
         requestTimeoutMs: config.MONITOR_ES_TIMEOUT_MS,
         probeBaseMs: config.MONITOR_PROBE_BASE_MS,

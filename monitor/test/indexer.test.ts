@@ -87,6 +87,7 @@ async function setUp(
     maxDocs: 1_000,
     maxBytes: 5 * 1024 * 1024,
     flushMs: 50,
+    concurrency: 2,
     retries: 2,
     requestTimeoutMs: 3_000,
     probeBaseMs: 100,

@@ -1,17 +1,20 @@
 // The dashboard in a real browser: the native platform (`scripts/platform.sh up`, nginx included)
 // and Debian's Chromium driven by playwright-core. Loads the page through nginx, sees the three
 // services healthy, runs "Criar usuário de teste" to success and finds the operation in the
-// recent transactions. Leaves a screenshot in test-results/dashboard.png.
+// recent transactions. Leaves a screenshot in test-results/dashboard.png. Then, against a gateway
+// with API_KEYS, the page's key field: refused without the key, kept and sent once entered.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { chromium, type Page } from 'playwright-core'
 import { defer } from '../helpers/cleanup.ts'
+import { startPlatform } from '../helpers/platform.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const results = join(root, 'test-results')
@@ -41,6 +44,29 @@ async function platformUp(): Promise<void> {
   }
 }
 
+/** Debian's Chromium, headless; launch() gives it a fresh temporary profile, removed on close. */
+async function launchBrowser(t: TestContext) {
+  assert.ok(
+    existsSync(CHROMIUM),
+    `Chromium is missing at ${CHROMIUM}; install it with \`bash stack/stack.sh up\` (stack/servers/chromium.sh)`
+  )
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
+  })
+  defer(t, () => browser.close())
+  return browser
+}
+
 /** Text of one element, trimmed. */
 const text = async (page: Page, selector: string) =>
   ((await page.locator(selector).first().textContent()) ?? '').trim()
@@ -49,28 +75,10 @@ test(
   'the dashboard shows the services healthy and runs an operation to success',
   { timeout: UP_TIMEOUT_MS + 180_000 },
   async (t) => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `Chromium is missing at ${CHROMIUM}; install it with \`bash stack/stack.sh up\` (stack/servers/chromium.sh)`
-    )
     await platformUp()
     await mkdir(results, { recursive: true })
 
-    // launch() gives the browser a fresh temporary profile (user-data-dir), removed on close.
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    })
-    defer(t, () => browser.close())
+    const browser = await launchBrowser(t)
     const context = await browser.newContext({
       viewport: { width: 1360, height: 900 },
       locale: 'pt-BR',
@@ -165,5 +173,91 @@ test(
         .catch(() => {})
       throw err
     }
+  }
+)
+
+test(
+  'with a keyed gateway, the page asks for the API key, keeps it and sends it',
+  { timeout: UP_TIMEOUT_MS + 180_000 },
+  async (t) => {
+    await platformUp()
+    const key = 'dashboard-key-0123456789'
+    // A gateway of this test with API_KEYS; the page's /proxy/gateway/ calls are routed to it,
+    // the rest (the page itself, the other services) is the platform's nginx as usual.
+    const { app } = await startPlatform(t, { gatewayEnv: { API_KEYS: key } })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const gateway = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/`
+
+    const browser = await launchBrowser(t)
+    const page = await (await browser.newContext({ locale: 'pt-BR' })).newPage()
+    const sentKeys = new Map<string, Array<string | undefined>>()
+    await page.route(`${dashboardUrl}proxy/gateway/**`, async (route) => {
+      const url = new URL(route.request().url())
+      const path = url.pathname.replace(/^\/proxy\/gateway\//, '')
+      const sent = sentKeys.get(path.split('/')[0] ?? '') ?? []
+      sent.push(route.request().headers()['x-api-key'])
+      sentKeys.set(path.split('/')[0] ?? '', sent)
+      await route.fulfill({
+        response: await route.fetch({ url: `${gateway}${path}${url.search}` })
+      })
+    })
+    const problems: string[] = []
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+    page.on('console', (message) => {
+      // The refused calls below are logged as failed resources: expected.
+      if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) {
+        problems.push(`console: ${message.text()}`)
+      }
+    })
+
+    await page.goto(dashboardUrl, { waitUntil: 'load' })
+    await page
+      .locator('.tile[data-service="gateway"][data-state="ok"]')
+      .waitFor({ timeout: 15_000 })
+    assert.equal(await text(page, '#api-key-state'), 'Nenhuma chave salva')
+    const button = page.getByRole('button', { name: 'Criar usuário de teste' })
+    const runEnds = () =>
+      page
+        .locator('#run-status[data-status="success"], #run-status[data-status="error"]')
+        .waitFor({ timeout: 30_000 })
+
+    // No key: refused, and the message says where to enter one.
+    await button.click()
+    await runEnds()
+    assert.equal(await text(page, '#run-status'), 'error')
+    assert.match(await text(page, '#run-message'), /X-API-Key.*Chave de API/)
+
+    // A wrong key: refused as such.
+    await page.getByLabel('Chave de API').fill('not-the-right-key-000')
+    await page.getByRole('button', { name: 'Salvar' }).click()
+    await button.click()
+    await page.locator('#run-message', { hasText: 'confira a chave' }).waitFor({ timeout: 30_000 })
+
+    // The right key, kept across a reload: the operation runs to success.
+    await page.getByLabel('Chave de API').fill(key)
+    await page.getByRole('button', { name: 'Salvar' }).click()
+    assert.equal(await text(page, '#api-key-state'), 'Chave salva neste navegador')
+    await page.reload({ waitUntil: 'load' })
+    assert.equal(await page.getByLabel('Chave de API').inputValue(), key, 'kept in localStorage')
+    assert.equal(await page.evaluate("localStorage.getItem('streaming-platform.api-key')"), key)
+    await button.click()
+    await runEnds()
+    assert.equal(await text(page, '#run-status'), 'success', await text(page, '#run-message'))
+    assert.deepEqual(sentKeys.get('usuarios'), [undefined, 'not-the-right-key-000', key])
+    assert.ok(
+      (sentKeys.get('status') ?? []).every((sent) => sent === key),
+      'status calls too'
+    )
+    assert.ok((sentKeys.get('status') ?? []).length >= 1)
+    assert.ok(
+      (sentKeys.get('health') ?? []).every((sent) => sent === undefined),
+      'health is open'
+    )
+
+    // Removed: the next call goes without a key again.
+    await page.getByRole('button', { name: 'Remover' }).click()
+    assert.equal(await text(page, '#api-key-state'), 'Nenhuma chave salva')
+    assert.equal(await page.getByLabel('Chave de API').inputValue(), '')
+    assert.deepEqual(problems, [], 'no script errors or CSP violations in the page')
   }
 )

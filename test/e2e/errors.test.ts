@@ -227,8 +227,16 @@ test(
         expected,
         `${c.name}: ${response.statusCode} ${response.body}`
       )
-      const body = response.json<{ statusCode: number; code: string; message: string }>()
+      const body = response.json<{
+        statusCode: number
+        code: string
+        error: string
+        message: string
+      }>()
+      assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode'], c.name)
       assert.equal(body.statusCode, expected, c.name)
+      assert.equal(body.error, expected === 413 ? 'Payload Too Large' : 'Bad Request', c.name)
+      assert.match(body.code, /^[A-Z][A-Z0-9_]+$/, `${c.name}: a stable code`)
       assert.match(body.message, c.names, `${c.name}: "${body.message}" names the field`)
       assert.equal(await topicSize(kafka, topics.requests), before, `${c.name}: nothing published`)
     }

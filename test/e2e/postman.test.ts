@@ -4,7 +4,9 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
 import { before, test } from 'node:test'
+import { startPlatform } from '../helpers/platform.ts'
 
 const root = new URL('../..', import.meta.url).pathname
 const collectionFile = new URL(
@@ -54,7 +56,11 @@ const requests = requestsOf(collection.item)
 
 interface NewmanExecution {
   item: { name: string }
-  request: { method: string; url: { toString(): string } }
+  request: {
+    method: string
+    url: { toString(): string }
+    headers: { get(name: string): string | undefined }
+  }
   response?: { code: number }
   requestError?: Error
   assertions?: Array<{ assertion: string; skipped: boolean; error?: Error }>
@@ -92,13 +98,17 @@ interface Newman {
 
 const newman = createRequire(import.meta.url)('newman') as Newman
 
-function runCollection(): Promise<NewmanSummary> {
+/** Runs the collection against `target`; `apiKey` fills the environment's `api_key`. */
+function runCollection(target = baseUrl, apiKey?: string): Promise<NewmanSummary> {
   return new Promise((resolve, reject) => {
     newman.run(
       {
         collection,
         environment,
-        envVar: [{ key: 'baseUrl', value: baseUrl }],
+        envVar: [
+          { key: 'baseUrl', value: target },
+          ...(apiKey === undefined ? [] : [{ key: 'api_key', value: apiKey }])
+        ],
         reporters: [],
         // Status requests wait up to 10 s for the reply.
         timeoutRequest: 15_000,
@@ -134,8 +144,8 @@ before(
   { timeout: PLATFORM_UP_TIMEOUT_MS + 10_000 }
 )
 
-test('newman runs the Postman collection against the platform: every assertion passes', async () => {
-  const summary = await runCollection()
+/** The run passed: no failure, no request or script error, every request ran and asserted. */
+function assertCleanRun(summary: NewmanSummary): void {
   const { stats, executions, failures } = summary.run
 
   assert.equal(summary.error, undefined, `newman run error: ${summary.error?.message}`)
@@ -177,6 +187,11 @@ test('newman runs the Postman collection against the platform: every assertion p
     [],
     'requests whose test script asserted nothing'
   )
+}
+
+test('newman runs the Postman collection against the platform: every assertion passes', async () => {
+  const summary = await runCollection()
+  assertCleanRun(summary)
 
   // The scripts stored what the run generated.
   const variables = summary.environment.toObject()
@@ -185,6 +200,34 @@ test('newman runs the Postman collection against the platform: every assertion p
   assert.match(String(variables.correlation_id), /^[0-9a-f-]{36}$/, 'correlation_id stored')
   assert.match(String(variables.conteudo_id), /^postman-\d+$/, 'conteudo_id stored')
 })
+
+test(
+  "against a gateway with API_KEYS, the environment's api_key authorizes every request",
+  { timeout: 240_000 },
+  async (t) => {
+    const key = 'postman-run-key-0123456789'
+    // Shipped empty: a gateway without API_KEYS ignores the empty header.
+    const values = environment.values as Array<{ key: string; value: string; type: string }>
+    assert.deepEqual(
+      values.find((variable) => variable.key === 'api_key'),
+      { key: 'api_key', value: '', type: 'secret', enabled: true }
+    )
+    const { app } = await startPlatform(t, { gatewayEnv: { API_KEYS: key } })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const target = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+
+    // The control: without the key the first request is refused, so the run below needs it.
+    const refused = await fetch(`${target}/usuarios`, { method: 'POST' })
+    assert.equal(refused.status, 401)
+
+    const summary = await runCollection(target, key)
+    assertCleanRun(summary)
+    const sent = summary.run.executions.map((execution) =>
+      execution.request.headers.get('X-API-Key')
+    )
+    assert.deepEqual([...new Set(sent)], [key], 'every request sent X-API-Key')
+  }
+)
 
 // ---- coverage of the OpenAPI document ----
 

@@ -1,4 +1,4 @@
-import { fakerPT_BR as faker } from '@faker-js/faker'
+import { faker } from '@faker-js/faker/locale/pt_BR'
 
 /** Client input for an operation: every field optional except the ones its route always has. */
 export type Given<T, Required extends keyof T = never> = Partial<T> & Pick<T, Required>

@@ -1,4 +1,4 @@
-import { fakerPT_BR as faker } from '@faker-js/faker'
+import { faker } from '@faker-js/faker/locale/pt_BR'
 import type { GetViewingHistoryData, RecordViewingData, UserOnlyData } from '@streaming/contracts'
 import type { Given } from './common.ts'
 import { contentFacts, fakeContentId } from './content.ts'

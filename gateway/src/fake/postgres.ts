@@ -1,4 +1,4 @@
-import { fakerPT_BR as faker } from '@faker-js/faker'
+import { faker } from '@faker-js/faker/locale/pt_BR'
 import {
   cpfCheckDigits,
   type CreateUserData,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { fakerPT_BR as faker } from '@faker-js/faker'
+import { faker } from '@faker-js/faker/locale/pt_BR'
 import type {
   CacheContentData,
   ContentOnlyData,

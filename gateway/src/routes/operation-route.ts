@@ -5,11 +5,11 @@ import {
   Source,
   type RequestData,
   type RequestEnvelope,
-  type RequestEventType
+  type RequestEventType,
+  validatorOf
 } from '@streaming/contracts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type, { type TObject } from 'typebox'
-import Value from 'typebox/value'
 import { badRequest, HttpError } from '../errors.ts'
 import { completeRequest, type CompleterInput } from '../fake/index.ts'
 import { AcceptedResponse, IdempotencyHeaders, operationErrorResponses } from '../schemas.ts'
@@ -42,8 +42,9 @@ const withBody = (method: string) => method === 'POST' || method === 'PUT'
 /** The completed request must satisfy the contract the processor checks it against. */
 function contractProblem(eventType: RequestEventType, data: unknown): string | undefined {
   const schema = operations[eventType].data
-  if (Value.Check(schema, data)) return undefined
-  const [first] = Value.Errors(schema, data)
+  const validator = validatorOf(schema)
+  if (validator.Check(data)) return undefined
+  const [first] = validator.Errors(data)
   return `${first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'request'} ${first?.message ?? 'is invalid'}`
 }
 
@@ -171,6 +172,6 @@ async function accept<T extends RequestEventType>(
       log.error({ err }, 'idempotency key not recorded')
     })
   }
-  log.info({ event_type: spec.eventType }, 'operation accepted')
+  request.acceptedOperation = { correlation_id: correlationId, event_type: spec.eventType }
   return reply.code(202).header('Location', statusUrl).header('Retry-After', '1').send(body)
 }
