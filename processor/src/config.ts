@@ -20,7 +20,8 @@ export const ProcessorConfigSchema = Type.Object({
   PROCESSOR_RETRY_ATTEMPTS: Type.Integer({
     minimum: 1,
     maximum: 20,
-    default: 6,
+    // With 200 ms doubling to 5 s, 8 attempts wait 8.1–16.2 s in all: longer than a store restart.
+    default: 8,
     description: 'attempts on a transient store failure'
   }),
   PROCESSOR_RETRY_BASE_MS: milliseconds(200, 'first backoff delay, doubled at each retry'),

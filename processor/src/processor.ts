@@ -12,6 +12,7 @@ import type { Db } from 'mongodb'
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { ProcessorConfig } from './config.ts'
+import { callStore } from './errors.ts'
 import { handlers as defaultHandlers } from './handlers/index.ts'
 import type { HandlerMap } from './handlers/types.ts'
 import { runInKeyOrder } from './key-ordered.ts'
@@ -106,7 +107,8 @@ export function createProcessor(deps: ProcessorDeps) {
     stores,
     replyLog: createReplyLog(deps.redis, REPLY_LOG_RETENTION_SECONDS, keyPrefix),
     isCancelled: async (correlationId) =>
-      (await deps.redis.exists(RedisKey.cancellation(correlationId))) === 1,
+      (await callStore('Redis', () => deps.redis.exists(RedisKey.cancellation(correlationId)))) ===
+      1,
     publishReply: (reply) =>
       replies.send({ key: reply.correlation_id, value: JSON.stringify(reply) }),
     publishDeadLetter,

@@ -5,9 +5,20 @@ export interface RetryPolicy {
   maxDelayMs: number
 }
 
-/** Exponential backoff with full jitter, so several processors do not retry in lockstep. */
-export const backoffDelay = (policy: RetryPolicy, attempt: number, random = Math.random): number =>
-  Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)))
+/**
+ * Exponential backoff with equal jitter: between half and all of the doubling delay. The random
+ * half keeps several processors from retrying in lockstep; the fixed half guarantees that the
+ * attempts together wait long enough to ride over a store restart (full jitter can add up to
+ * almost nothing).
+ */
+export const backoffDelay = (
+  policy: RetryPolicy,
+  attempt: number,
+  random = Math.random
+): number => {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2)
+}
 
 /**
  * Runs `operation` until it succeeds, fails with an error `isRetryable` rejects, or attempts run

@@ -1,7 +1,7 @@
 // Drill: Redis stopped and started again under load. Redis holds the sessions and the content
 // cache, the processor's reply log and the gateway's statuses: all of them meet the outage.
 import { test } from 'node:test'
-import { restartRetryPolicy, storeRestartDrill } from '../helpers/drill.ts'
+import { storeRestartDrill } from '../helpers/drill.ts'
 
 test(
   'Redis restarted mid-load: transient errors retried, every accepted operation finishes',
@@ -10,8 +10,7 @@ test(
     await storeRestartDrill(t, {
       server: 'redis',
       users: 500,
-      downMs: 2_000,
-      retryEnv: restartRetryPolicy
+      downMs: 2_000
     })
   }
 )

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { decodeReply, RedisKey } from '@streaming/contracts'
 import type { OperationStatusRecord } from '../../gateway/src/plugins/status-store.ts'
+import { loadProcessorConfig } from '../../processor/src/config.ts'
 import { defer } from './cleanup.ts'
 import { readTopic, topicSize } from './kafka.ts'
 import {
@@ -353,26 +354,11 @@ export async function checkDrill(
   return report
 }
 
-/**
- * The retry policy the store-restart drills run the processor with. The defaults (6 attempts,
- * 200 ms doubling to 5 s, full jitter) wait 3.1 s on average and 6.2 s at most in all, while a
- * restart of PostgreSQL or Redis here leaves the store unavailable for 4–7 s: with them some
- * operations in hand exhaust their retries and end as errors (dead-lettered). 14 attempts give
- * 23 s on average (46 s at most), which rides over a restart with a wide margin.
- */
-export const restartRetryPolicy = {
-  PROCESSOR_RETRY_ATTEMPTS: '14',
-  PROCESSOR_RETRY_BASE_MS: '200',
-  PROCESSOR_RETRY_MAX_MS: '5000'
-}
-
 export interface StoreRestartOptions {
   server: 'postgres' | 'redis'
   users: number
   /** How long the server stays down between its stop and its start. */
   downMs: number
-  /** The processor's retry policy (PROCESSOR_RETRY_*). */
-  retryEnv: Record<string, string>
 }
 
 /**
@@ -382,13 +368,18 @@ export interface StoreRestartOptions {
  */
 export async function storeRestartDrill(
   t: TestContext,
-  { server, users, downMs, retryEnv }: StoreRestartOptions
+  { server, users, downMs }: StoreRestartOptions
 ): Promise<DrillReport> {
   await assertStackRuns(server)
   const platform = await startDrillPlatform(t)
   // Registered after the platform, so it runs before it: the platform's clean-up needs the store.
   defer(t, () => startServer(server))
-  t.diagnostic(`processor retry policy: ${JSON.stringify(retryEnv)}`)
+  // The processor's default retry policy: it must ride over a restart as shipped.
+  const { PROCESSOR_RETRY_ATTEMPTS, PROCESSOR_RETRY_BASE_MS, PROCESSOR_RETRY_MAX_MS } =
+    loadProcessorConfig({})
+  t.diagnostic(
+    `processor retry policy: ${PROCESSOR_RETRY_ATTEMPTS} attempts, ${PROCESSOR_RETRY_BASE_MS} ms doubling to ${PROCESSOR_RETRY_MAX_MS} ms`
+  )
 
   const load = sendLoad({
     baseUrl: platform.baseUrl,
@@ -400,7 +391,7 @@ export async function storeRestartDrill(
   // goes away, whatever the relative speed of gateway and processor on the machine.
   const { topics } = platform
   await awaitTopicSize(platform, topics.requests, users * 3, 'load before the processor')
-  const processor = await spawnProcessor(t, platform, retryEnv)
+  const processor = await spawnProcessor(t, platform)
   const replied = await awaitTopicSize(
     platform,
     topics.responses,
