@@ -53,6 +53,15 @@ const transientNetworkCodes = new Set([
 ])
 
 /** True when a driver error says the store could not be reached or answered too late. */
+/**
+ * Server answers of MongoDB that say "not now" rather than "never": the retryable codes of the
+ * drivers' specification, and InternalError, which FerretDB answers while its backend
+ * (PostgreSQL, in the native stack) is unreachable.
+ */
+const transientMongoCodes = new Set([
+  1, 6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436
+])
+
 export function isTransientStoreError(err: unknown): boolean {
   if (!(err instanceof Error)) return false
   const code = (err as { code?: unknown }).code
@@ -61,6 +70,9 @@ export function isTransientStoreError(err: unknown): boolean {
   if (typeof code === 'string' && /^(08|57P0|40001|40P01)/.test(code)) return true
   const name = err.name
   if (/^Mongo(Network|ServerSelection|NotConnected|Timeout|PoolCleared)/.test(name)) return true
+  if (name === 'MongoServerError' && typeof code === 'number' && transientMongoCodes.has(code)) {
+    return true
+  }
   if (name === 'MaxRetriesPerRequestError') return true
   return /Connection terminated|Connection is closed|timeout exceeded when trying to connect/i.test(
     err.message

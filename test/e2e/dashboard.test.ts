@@ -5,20 +5,18 @@
 // with API_KEYS, the page's key field: refused without the key, kept and sent once entered.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { chromium, type Page } from 'playwright-core'
-import { defer } from '../helpers/cleanup.ts'
+import type { Page } from 'playwright-core'
+import { launchBrowser } from '../helpers/browser.ts'
 import { startPlatform } from '../helpers/platform.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const results = join(root, 'test-results')
-const CHROMIUM = '/usr/bin/chromium'
 const dashboardHost = process.env.DASHBOARD_HOST ?? '127.0.0.1'
 const dashboardUrl = `http://${dashboardHost}:${process.env.DASHBOARD_PORT ?? '8089'}/`
 /** A cold start installs and starts every server (Elasticsearch and Kafka take the longest). */
@@ -42,29 +40,6 @@ async function platformUp(): Promise<void> {
       `bash scripts/platform.sh up ${killed ? `did not finish within ${UP_TIMEOUT_MS / 1000} s` : 'failed'}:\n${tail}`
     )
   }
-}
-
-/** Debian's Chromium, headless; launch() gives it a fresh temporary profile, removed on close. */
-async function launchBrowser(t: TestContext) {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `Chromium is missing at ${CHROMIUM}; install it with \`bash stack/stack.sh up\` (stack/servers/chromium.sh)`
-  )
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync'
-    ]
-  })
-  defer(t, () => browser.close())
-  return browser
 }
 
 /** Text of one element, trimmed. */

@@ -3,14 +3,11 @@
 // playwright-core) with no CSP violation or script error.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
-import { chromium } from 'playwright-core'
-import { defer } from '../../../test/helpers/cleanup.ts'
+import { launchBrowser } from '../../../test/helpers/browser.ts'
 import { startPlatform } from '../../../test/helpers/platform.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const API_KEY = 'swagger-ui-key-0123456789'
 
 test('every answer carries the protective headers and the CSP', { timeout: 60_000 }, async (t) => {
@@ -47,10 +44,6 @@ test(
   'Swagger UI renders every operation under the CSP, with an Authorize button when keys are on',
   { timeout: 120_000 },
   async (t) => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `Chromium is missing at ${CHROMIUM}; install it with \`bash stack/stack.sh up\` (stack/servers/chromium.sh)`
-    )
     const { app } = await startPlatform(t, {
       processors: 0,
       gatewayEnv: { API_KEYS: API_KEY }
@@ -65,20 +58,7 @@ test(
       0
     )
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    })
-    defer(t, () => browser.close())
+    const browser = await launchBrowser(t)
     const page = await browser.newPage()
     // Script errors and Content-Security-Policy violations surface here.
     const problems: string[] = []
