@@ -358,8 +358,10 @@ async function soak(users: number[]) {
     {
       url: settings.gateway,
       mode: 'mixed',
-      connections: 16,
-      amount: settings.soakRate * settings.soakSeconds,
+      // A steady rate for a fixed time: a connection that falls behind its share sends less,
+      // it does not prolong the soak.
+      connections: 64,
+      durationSeconds: settings.soakSeconds,
       overallRate: settings.soakRate,
       userIds: users
     },
@@ -369,10 +371,12 @@ async function soak(users: number[]) {
   running.finally(() => (state.finished = true)).catch(() => {})
   const interval = Math.max(5, Math.min(30, settings.soakSeconds / 10))
   while (!state.finished) {
-    samples.push({
+    const sample = {
       second: round((performance.now() - startedAt) / 1000, 0),
       ...(await rssMegabytes())
-    })
+    }
+    samples.push(sample)
+    log(`  ${sample.second} s: RSS (MB) ${JSON.stringify(sample)}`)
     await Promise.race([sleep(interval * 1000), running.catch(() => {})])
   }
   const client = await running
@@ -404,6 +408,13 @@ async function main(): Promise<void> {
   log(
     `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`
   )
+  // Each figure is kept as soon as it is measured, so a run cut short still leaves its figures.
+  const partialFile = join(resultsDir, `${runId}.partial.json`)
+  const measured: Record<string, unknown> = { runId, machine, settings }
+  const keep = (figures: Record<string, unknown>) => {
+    Object.assign(measured, figures)
+    writeFileSync(partialFile, JSON.stringify(measured, null, 2))
+  }
 
   const rssAtRest = await rssMegabytes()
   log(`RSS at rest (MB): ${JSON.stringify(rssAtRest)}`)
@@ -412,6 +423,8 @@ async function main(): Promise<void> {
     `ceiling: bare Fastify hello-world, ${settings.acceptConnections} connections, ${settings.acceptSeconds} s`
   )
   const helloWorld = await ceiling()
+  log(`  ${Math.round(helloWorld.requestsPerSecond)} requests/s`)
+  keep({ rssAtRest, ceiling: helloWorld })
 
   log(
     `accept: POST /usuarios, ${settings.acceptConnections} connections, ${settings.acceptSeconds} s`
@@ -434,23 +447,35 @@ async function main(): Promise<void> {
     async () => (await processorLag()) === 0
   )
   const acceptDrainSeconds = round((drainedAt - acceptStarted) / 1000)
+  log(
+    `  ${Math.round(accept.requestsPerSecond)} requests/s, p50 ${accept.latencyMs.p50} ms, ` +
+      `p99 ${accept.latencyMs.p99} ms; processor caught up after ${acceptDrainSeconds} s`
+  )
+  keep({ accept })
 
   log(`setup: ${settings.users} users for the mixed operations`)
   const users = await createUsers(settings.users)
 
   log(`end to end: ${settings.endToEndOperations} mixed operations, 64 connections`)
   const endToEndRun = await endToEnd('e2e', users, settings.endToEndOperations, 64)
+  log(
+    `  ${endToEndRun.operationsPerSecond} operations/s, ${JSON.stringify(endToEndRun.acceptToSuccessMs)}`
+  )
+  keep({ endToEnd: endToEndRun })
 
   log(
     `end to end at a fixed ${settings.fixedRate} requests/s: ${settings.fixedRateOperations} operations`
   )
-  const fixedRateRun = await endToEnd(
+  const fixedRateRun: Awaited<ReturnType<typeof endToEnd>> = await endToEnd(
     'fixed',
     users,
     settings.fixedRateOperations,
     32,
     settings.fixedRate
   )
+
+  log(`  ${JSON.stringify(fixedRateRun.acceptToSuccessMs)}`)
+  keep({ fixedRate: fixedRateRun })
 
   log(`indexing capacity: ${settings.indexingEvents} events through a monitor of its own`)
   const indexingOut = await runNode(
@@ -461,6 +486,8 @@ async function main(): Promise<void> {
   )
   const capacity = Number(/monitor start → all searchable\): (\d+)/.exec(indexingOut)?.[1] ?? NaN)
 
+  log(`  ${capacity} events/s`)
+  keep({ indexingCapacity: capacity })
   const rssAfterLoad = await rssMegabytes()
   log(
     `soak: mixed operations at ${settings.soakRate}/s for ${settings.soakSeconds} s, sampling RSS`
@@ -469,6 +496,7 @@ async function main(): Promise<void> {
   const rssAfterSoak: Record<string, number> = soakRun.samples.at(-1) ?? {}
 
   const results = {
+    complete: true,
     runId,
     machine,
     settings,
@@ -491,6 +519,7 @@ async function main(): Promise<void> {
   }
   const file = join(resultsDir, `${runId}.json`)
   writeFileSync(file, JSON.stringify(results, null, 2))
+  rmSync(partialFile)
 
   const e = endToEndRun
   const f = fixedRateRun
