@@ -5,18 +5,12 @@
 import assert from 'node:assert/strict'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import {
-  decodeReply,
-  ENVELOPE_VERSION,
-  EventType,
-  Source,
-  type ReplyEnvelope
-} from '@streaming/contracts'
+import { decodeReply, type ReplyEnvelope } from '@streaming/contracts'
 import type { Kafka } from 'kafkajs'
 import type { GatewayApp } from '../../gateway/src/app.ts'
 import type { OperationStatusRecord } from '../../gateway/src/plugins/status-store.ts'
 import { defer } from '../helpers/cleanup.ts'
-import { readTopic, readWholeTopic } from '../helpers/kafka.ts'
+import { readTopic, readWholeTopic, requestEnvelopeJson } from '../helpers/kafka.ts'
 import { startPlatform } from '../helpers/platform.ts'
 
 const USERS = 200
@@ -36,18 +30,7 @@ interface Poison {
   correlationId?: string
 }
 
-const envelope = (fields: Record<string, unknown>) =>
-  JSON.stringify({
-    event_id: randomUUID(),
-    event_type: EventType.createUser,
-    correlation_id: randomUUID(),
-    timestamp: new Date().toISOString(),
-    source: Source.gateway,
-    target: Source.processor,
-    version: ENVELOPE_VERSION,
-    data: {},
-    ...fields
-  })
+const envelope = requestEnvelopeJson
 
 /** The n-th poison message: every kind in turn, the huge ones only a few times. */
 function poison(n: number): Poison {

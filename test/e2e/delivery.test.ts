@@ -14,7 +14,13 @@ import {
 import { completeRequest } from '../../gateway/src/fake/index.ts'
 import type { OperationStatusRecord } from '../../gateway/src/plugins/status-store.ts'
 import { accept, settle, succeed } from '../helpers/http.ts'
-import { produceRaw, readTopic, topicSize, type TopicMessage } from '../helpers/kafka.ts'
+import {
+  produceRaw,
+  readTopic,
+  requestEnvelopeJson,
+  topicSize,
+  type TopicMessage
+} from '../helpers/kafka.ts'
 import { startPlatform } from '../helpers/platform.ts'
 
 const replyOf = (message: TopicMessage): ReplyEnvelope => {
@@ -175,18 +181,7 @@ test(
   { timeout: 60_000 },
   async (t) => {
     const { app, kafka, topics } = await startPlatform(t)
-    const envelope = (fields: Record<string, unknown>) =>
-      JSON.stringify({
-        event_id: randomUUID(),
-        event_type: EventType.createUser,
-        correlation_id: randomUUID(),
-        timestamp: new Date().toISOString(),
-        source: Source.gateway,
-        target: Source.processor,
-        version: ENVELOPE_VERSION,
-        data: {},
-        ...fields
-      })
+    const envelope = requestEnvelopeJson
     const wrongData = randomUUID()
     const unknownType = randomUUID()
     const noEventId = randomUUID()

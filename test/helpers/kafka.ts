@@ -1,5 +1,7 @@
 // Looking at a test's own topics directly: their end offsets, everything they hold, raw produces.
+import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
+import { ENVELOPE_VERSION, EventType, Source } from '@streaming/contracts'
 import {
   AssignerProtocol,
   Partitioners,
@@ -167,3 +169,20 @@ export async function waitForGroup(
   }
   throw new Error(`group ${groupId} not stable with ${members} members in ${timeoutMs} ms: ${last}`)
 }
+
+/**
+ * A request envelope as the gateway would write it (a `criar_usuario` with empty data), with
+ * `fields` replacing any part: the raw material of malformed and poison messages.
+ */
+export const requestEnvelopeJson = (fields: Record<string, unknown>): string =>
+  JSON.stringify({
+    event_id: randomUUID(),
+    event_type: EventType.createUser,
+    correlation_id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    source: Source.gateway,
+    target: Source.processor,
+    version: ENVELOPE_VERSION,
+    data: {},
+    ...fields
+  })
