@@ -152,12 +152,11 @@ async function accept<T extends RequestEventType>(
     throw err
   }
 
-  const log = request.log.child({ correlation_id: correlationId })
   try {
     await app.statusStore.markPending(correlationId, spec.eventType, acceptedAt)
   } catch (err) {
     // The request is durable in Kafka already; its reply will still record the status.
-    log.error({ err }, 'pending status not recorded')
+    request.log.error({ err, correlation_id: correlationId }, 'pending status not recorded')
   }
 
   const statusUrl = `/status/${correlationId}`
@@ -169,7 +168,7 @@ async function accept<T extends RequestEventType>(
   }
   if (idempotencyKey) {
     await app.statusStore.completeIdempotencyKey(idempotencyKey, body).catch((err: unknown) => {
-      log.error({ err }, 'idempotency key not recorded')
+      request.log.error({ err, correlation_id: correlationId }, 'idempotency key not recorded')
     })
   }
   request.acceptedOperation = { correlation_id: correlationId, event_type: spec.eventType }
