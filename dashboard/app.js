@@ -20,6 +20,33 @@ const preciseTimeFormat = new Intl.DateTimeFormat('pt-BR', {
 })
 const numberFormat = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 0 })
 
+/**
+ * What a person reads for each status. The wire values (`pending`, `success`, `error`,
+ * `cancelled`) stay in `data-status`, where the styles and the tests key on them; `enviando` is
+ * the page's own state while the POST is on its way.
+ */
+const STATUS_LABELS = {
+  pending: 'pendente',
+  success: 'sucesso',
+  error: 'erro',
+  cancelled: 'cancelado',
+  enviando: 'enviando'
+}
+const statusLabel = (status) => STATUS_LABELS[status] ?? (status ? 'desconhecido' : '—')
+
+/** The dependencies the services check, by the names their /health bodies use. */
+const DEPENDENCY_NAMES = {
+  kafka: 'Kafka',
+  redis: 'Redis',
+  postgres: 'PostgreSQL',
+  mongodb: 'MongoDB',
+  elasticsearch: 'Elasticsearch'
+}
+const dependencyName = (name) => DEPENDENCY_NAMES[name] ?? name
+
+/** The monitor's modes: indexing into Elasticsearch, or spooling to its fallback file. */
+const MONITOR_MODES = { elasticsearch: 'Elasticsearch', fallback: 'arquivo reserva' }
+
 /** The correlation id of the last operation the button started, highlighted in the table. */
 let lastRunId = ''
 
@@ -41,9 +68,23 @@ function h(tag, attributes = {}, ...children) {
 
 const toDatasetKey = (name) => name.replace(/-([a-z])/g, (_match, letter) => letter.toUpperCase())
 
+/** Why a call from the page failed, for a person: the browser's own texts are in English. */
 function describeError(err) {
   if (err && err.name === 'AbortError') return 'sem resposta a tempo'
-  return err instanceof Error ? err.message : String(err)
+  // fetch rejects with a TypeError ("Failed to fetch") when the network or nginx is unreachable.
+  if (err instanceof TypeError) return 'falha de rede'
+  return 'erro inesperado no navegador'
+}
+
+/**
+ * A failing dependency's reason as the service wrote it (English, for developers): the known
+ * ones in Portuguese; any other is shown as a technical detail, marked as English.
+ */
+function describeCheck(value) {
+  if (value === 'consumer not running') return { text: 'consumidor parado' }
+  const timeout = /^no answer within (\d+) ms$/.exec(value)
+  if (timeout) return { text: `sem resposta em ${numberFormat.format(Number(timeout[1]))} ms` }
+  return { text: 'falha', detail: value }
 }
 
 // --- the gateway API key (only needed when the gateway runs with API_KEYS)
@@ -162,12 +203,15 @@ function renderTile(service, result) {
   const body = isObject(result.body) ? result.body : {}
   const ok = result.status === 200 && body.status === 'ok'
   tile.dataset.state = ok ? 'ok' : 'unavailable'
-  tile.querySelector('[data-role="badge"]').textContent = ok ? 'ok' : 'indisponível'
+  tile.querySelector('[data-role="badge"]').textContent = ok ? 'saudável' : 'indisponível'
 
   const detail = []
   if (result.error) detail.push(`Sem resposta do serviço: ${result.error}`)
   else if (!ok && Array.isArray(body.failing) && body.failing.length > 0) {
-    detail.push(`Dependência com falha: ${body.failing.join(', ')}`)
+    const names = body.failing.map((name) => dependencyName(String(name)))
+    detail.push(
+      `${names.length === 1 ? 'Dependência' : 'Dependências'} com falha: ${names.join(', ')}`
+    )
   } else if (!ok) {
     detail.push(
       typeof body.error === 'string' ? body.error : `Resposta inesperada (HTTP ${result.status})`
@@ -178,20 +222,41 @@ function renderTile(service, result) {
   detailElement.hidden = detail.length === 0
 
   const rows = []
-  const row = (name, value, state) =>
-    rows.push(h('div', { 'data-state': state }, h('dt', {}, name), h('dd', {}, value)))
+  const row = (name, value, state, attributes = {}) =>
+    rows.push(
+      h('div', { 'data-state': state, ...attributes }, h('dt', {}, name), h('dd', {}, ...value))
+    )
   if (isObject(body.checks)) {
     for (const [name, value] of Object.entries(body.checks)) {
-      row(name, String(value), value === 'ok' ? 'ok' : 'failing')
+      if (value === 'ok') {
+        row(dependencyName(name), ['respondendo'], 'ok', { 'data-check': name })
+        continue
+      }
+      const { text, detail: reason } = describeCheck(String(value))
+      row(
+        dependencyName(name),
+        [
+          text,
+          reason &&
+            h('span', { class: 'check-reason', lang: 'en', title: 'detalhe técnico' }, reason)
+        ],
+        'failing',
+        { 'data-check': name }
+      )
     }
   }
   if (service === 'monitor' && typeof body.mode === 'string') {
-    row('modo', body.mode, body.mode === 'elasticsearch' ? 'ok' : 'warning')
+    row(
+      'modo',
+      [MONITOR_MODES[body.mode] ?? body.mode],
+      body.mode === 'elasticsearch' ? 'ok' : 'warning',
+      { 'data-mode': body.mode }
+    )
     const spooled = Number(body.spooled ?? 0)
-    row('no arquivo reserva', numberFormat.format(spooled), spooled > 0 ? 'warning' : 'ok')
+    row('no arquivo reserva', [numberFormat.format(spooled)], spooled > 0 ? 'warning' : 'ok')
   }
   if (service === 'processor' && typeof body.consuming === 'boolean') {
-    row('consumindo', body.consuming ? 'sim' : 'não', body.consuming ? 'ok' : 'failing')
+    row('consumindo', [body.consuming ? 'sim' : 'não'], body.consuming ? 'ok' : 'failing')
   }
   tile.querySelector('[data-role="checks"]').replaceChildren(...rows)
 }
@@ -214,7 +279,9 @@ async function refreshHealth() {
 
 // --- recent transactions
 
-const statusBadge = (status) => h('span', { class: 'badge', 'data-status': status }, status)
+/** A status as a person reads it; the wire value stays in data-status. */
+const statusBadge = (status) =>
+  h('span', { class: 'badge', 'data-status': status }, statusLabel(status))
 
 function formatLatency(ms) {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return '—'
@@ -260,7 +327,7 @@ async function refreshTransactions() {
       { 'data-correlation-id': id, class: id === lastRunId ? 'highlight' : undefined },
       h('td', {}, h('code', {}, id)),
       h('td', {}, h('code', {}, tx.operation ?? '—')),
-      h('td', {}, statusBadge(String(tx.status ?? '—'))),
+      h('td', {}, statusBadge(typeof tx.status === 'string' ? tx.status : '')),
       h('td', { class: 'num' }, formatLatency(tx.latency_ms)),
       h('td', {}, formatTime(tx.timestamp))
     )
@@ -285,7 +352,7 @@ function showRun({ id, user, status, message, restart = false }) {
   if (user !== undefined) document.getElementById('run-user').replaceChildren(...user)
   if (status !== undefined) {
     const badge = document.getElementById('run-status')
-    badge.textContent = status
+    badge.textContent = statusLabel(status)
     badge.dataset.status = status
     if (status !== 'enviando') {
       trail.append(
@@ -309,7 +376,7 @@ function describeUser(usuario) {
     usuario.nome && h('span', { class: 'line user-name' }, usuario.nome),
     usuario.email && h('span', { class: 'line user-meta' }, usuario.email),
     usuario.user_id !== undefined &&
-      h('span', { class: 'line user-meta' }, `user_id ${usuario.user_id}`)
+      h('span', { class: 'line user-meta' }, `ID do usuário ${usuario.user_id}`)
   ].filter(Boolean)
 }
 
@@ -374,7 +441,7 @@ async function runTestUser(button) {
       status,
       message:
         status === 'pending'
-          ? `Ainda pendente após ${RUN_DEADLINE_MS / 1000} s; o processor está rodando?`
+          ? `Ainda pendente após ${RUN_DEADLINE_MS / 1000} s; o processador está rodando?`
           : `${record.message ?? ''}${duration}`
     })
     refreshTransactions().catch((err) => console.error(err))

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { customFormats, Topic, type TopicNames } from '@streaming/contracts'
+import {
+  customFormats,
+  httpErrors,
+  httpServerOptions,
+  Topic,
+  type TopicNames
+} from '@streaming/contracts'
 import type { Ajv } from 'ajv'
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
@@ -8,6 +14,7 @@ import { listOf, type GatewayConfig } from './config.ts'
 import apiKey from './plugins/api-key.ts'
 import cors from './plugins/cors.ts'
 import errors from './plugins/errors.ts'
+import idempotency from './plugins/idempotency.ts'
 import jsonBody from './plugins/json-body.ts'
 import kafkaPlugin from './plugins/kafka.ts'
 import metrics from './plugins/metrics.ts'
@@ -46,6 +53,8 @@ export async function buildApp(deps: GatewayDeps) {
   const topics = deps.topics ?? Topic
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // 414/431 for an over-long URL or request head, and the router's refusals, in the error shape.
+    ...httpServerOptions,
     // plugins/request-log.ts writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.GATEWAY_BODY_LIMIT_BYTES,
@@ -69,6 +78,8 @@ export async function buildApp(deps: GatewayDeps) {
   })
 
   await app.register(errors)
+  // 404, 405 with Allow and 414: before the routes, which it learns as they are added.
+  await app.register(httpErrors)
   await app.register(requestLog)
   await app.register(jsonBody)
   await app.register(queryString)
@@ -89,6 +100,12 @@ export async function buildApp(deps: GatewayDeps) {
     maxBatch: deps.config.KAFKA_PRODUCE_MAX_BATCH
   })
   await app.register(statusStore, { retentionSeconds: deps.config.STATUS_RETENTION_SECONDS })
+  await app.register(idempotency, {
+    retentionSeconds: deps.config.STATUS_RETENTION_SECONDS,
+    // Long enough for the slowest acceptance (the Kafka bound), short enough to free a key
+    // whose gateway died mid-request.
+    claimSeconds: Math.ceil((3 * deps.config.KAFKA_ACK_TIMEOUT_MS) / 1000) + 5
+  })
   await app.register(replyConsumer, {
     groupId: deps.config.GATEWAY_GROUP_ID,
     responsesTopic: topics.responses

@@ -1,5 +1,15 @@
+import { readFileSync } from 'node:fs'
 import type { Client } from '@elastic/elasticsearch'
-import { checkDependency, Topic, withTimeout, type TopicNames } from '@streaming/contracts'
+import {
+  checkDependency,
+  createErrorHandler,
+  errorBody,
+  httpErrors,
+  httpServerOptions,
+  Topic,
+  withTimeout,
+  type TopicNames
+} from '@streaming/contracts'
 import Fastify, { LogController } from 'fastify'
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
@@ -22,6 +32,10 @@ export interface MonitorDeps {
   /** Defaults to MONITOR_FALLBACK_FILE. */
   fallbackFile?: string
 }
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8')
+) as { version: string }
 
 const RecentQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 })
@@ -177,91 +191,107 @@ export function createMonitor(deps: MonitorDeps) {
   // Health checks and scrapes every few seconds would drown the log; failures are logged instead.
   const http = Fastify({
     loggerInstance: log.child({ component: 'http' }),
-    logController: new LogController({ disableRequestLogging: true })
+    logController: new LogController({ disableRequestLogging: true }),
+    ...httpServerOptions
   })
+  http.setErrorHandler(createErrorHandler('monitor'))
+  // 404, 405 with Allow and 414: registered before the routes, which it learns as they are added.
+  http.register(httpErrors)
+  http.register(async (server) => {
+    server.get('/', async () => ({ name: 'streaming-platform-monitor', version, status: 'ok' }))
 
-  http.get('/health', async (_request, reply) => {
-    const [kafka, es] = await Promise.all([
-      consuming
-        ? checkDependency(
-            async () => {
-              if (!admin) throw new Error('not started')
-              await admin.describeCluster()
-            },
-            2_000,
-            describeError
-          )
-        : Promise.resolve('consumer not running'),
-      checkDependency(
-        () => client.cluster.health({}, { requestTimeout: 2_000, maxRetries: 0 }),
-        2_000,
-        describeError
-      )
-    ])
-    const ok = kafka === 'ok'
-    return reply.code(ok ? 200 : 503).send({
-      status: ok ? 'ok' : 'unavailable',
-      service: 'monitor',
-      mode: indexer?.mode ?? 'elasticsearch',
-      spooled: indexer?.spooled ?? 0,
-      indexed_per_second: rate.perSecond(),
-      checks: { kafka, elasticsearch: es },
-      ...(ok ? {} : { failing: ['kafka'] })
+    server.get('/health', async (_request, reply) => {
+      const [kafka, es] = await Promise.all([
+        consuming
+          ? checkDependency(
+              async () => {
+                if (!admin) throw new Error('not started')
+                await admin.describeCluster()
+              },
+              2_000,
+              describeError
+            )
+          : Promise.resolve('consumer not running'),
+        checkDependency(
+          () => client.cluster.health({}, { requestTimeout: 2_000, maxRetries: 0 }),
+          2_000,
+          describeError
+        )
+      ])
+      const ok = kafka === 'ok'
+      return reply.code(ok ? 200 : 503).send({
+        status: ok ? 'ok' : 'unavailable',
+        service: 'monitor',
+        mode: indexer?.mode ?? 'elasticsearch',
+        spooled: indexer?.spooled ?? 0,
+        indexed_per_second: rate.perSecond(),
+        checks: { kafka, elasticsearch: es },
+        ...(ok ? {} : { failing: ['kafka'] })
+      })
     })
-  })
 
-  http.get('/metrics', async (_request, reply) => {
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
-  })
+    server.get('/metrics', async (_request, reply) => {
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
+    })
 
-  http.get<{ Querystring: Static<typeof RecentQuery> }>(
-    '/transactions/recent',
-    {
-      schema: {
-        querystring: RecentQuery,
-        response: { 200: Type.Array(RecentTransaction) }
-      }
-    },
-    async (request, reply) => {
-      try {
-        const result = await client.search<EventDocument>(
-          {
-            index: names.aliases.responses,
-            ignore_unavailable: true,
-            allow_no_indices: true,
-            size: request.query.limit,
-            sort: [{ timestamp: { order: 'desc', unmapped_type: 'date' } }],
-            _source: ['transaction_id', 'operation', 'status', 'latency_ms', 'timestamp', 'message']
-          },
-          { requestTimeout: 3_000, maxRetries: 0 }
-        )
-        return result.hits.hits.flatMap(({ _source: doc }) =>
-          doc?.transaction_id
-            ? [
-                {
-                  correlation_id: doc.transaction_id,
-                  operation: doc.operation ?? null,
-                  status: doc.status ?? null,
-                  latency_ms: doc.latency_ms ?? null,
-                  timestamp: doc.timestamp,
-                  message: doc.message ?? null
-                }
+    server.get<{ Querystring: Static<typeof RecentQuery> }>(
+      '/transactions/recent',
+      {
+        schema: {
+          querystring: RecentQuery,
+          response: { 200: Type.Array(RecentTransaction) }
+        }
+      },
+      async (request, reply) => {
+        try {
+          const result = await client.search<EventDocument>(
+            {
+              index: names.aliases.responses,
+              ignore_unavailable: true,
+              allow_no_indices: true,
+              size: request.query.limit,
+              sort: [{ timestamp: { order: 'desc', unmapped_type: 'date' } }],
+              _source: [
+                'transaction_id',
+                'operation',
+                'status',
+                'latency_ms',
+                'timestamp',
+                'message'
               ]
-            : []
-        )
-      } catch (err) {
-        request.log.warn({ err: describeError(err) }, 'recent transactions unavailable')
-        return reply
-          .code(503)
-          .header('retry-after', '5')
-          .send({
-            statusCode: 503,
-            error: 'Service Unavailable',
-            message: `Elasticsearch indisponível: as transações recentes não podem ser lidas agora (${describeError(err)})`
-          })
+            },
+            { requestTimeout: 3_000, maxRetries: 0 }
+          )
+          return result.hits.hits.flatMap(({ _source: doc }) =>
+            doc?.transaction_id
+              ? [
+                  {
+                    correlation_id: doc.transaction_id,
+                    operation: doc.operation ?? null,
+                    status: doc.status ?? null,
+                    latency_ms: doc.latency_ms ?? null,
+                    timestamp: doc.timestamp,
+                    message: doc.message ?? null
+                  }
+                ]
+              : []
+          )
+        } catch (err) {
+          request.log.warn({ err: describeError(err) }, 'recent transactions unavailable')
+          return reply
+            .code(503)
+            .header('retry-after', '5')
+            .send(
+              errorBody(
+                503,
+                'SERVICE_UNAVAILABLE',
+                'Elasticsearch indisponível: as transações recentes não podem ser lidas agora'
+              )
+            )
+        }
       }
-    }
-  )
+    )
+  })
 
   return {
     /** The HTTP server (health, metrics, recent transactions); `listen()` binds it. */

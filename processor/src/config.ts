@@ -17,6 +17,10 @@ export const ProcessorConfigSchema = Type.Object({
   REDIS_URL: Type.String({ minLength: 1, default: 'redis://127.0.0.1:6379' }),
   SESSION_TTL_SECONDS: seconds(1_800, 'expiry of a session without activity'),
   CONTENT_CACHE_TTL_SECONDS: seconds(3_600, 'expiry of a cached content entry'),
+  STATUS_RETENTION_SECONDS: seconds(
+    86_400,
+    "how long an operation's claim is kept: as long as the gateway keeps its status, so a late cancellation is still refused"
+  ),
   PROCESSOR_RETRY_ATTEMPTS: Type.Integer({
     minimum: 1,
     maximum: 20,

@@ -1,5 +1,6 @@
 import {
   decodeRequest,
+  type DecodeFailure,
   ErrorCode,
   EventType,
   ReplyStatus,
@@ -8,6 +9,7 @@ import {
   type RequestEventType
 } from '@streaming/contracts'
 import type { Logger } from 'pino'
+import type { Claims } from './claims.ts'
 import { OperationError, userNotFound } from './errors.ts'
 import type { HandlerContext, HandlerMap } from './handlers/types.ts'
 import type { ProcessorMetrics } from './metrics.ts'
@@ -33,7 +35,7 @@ export interface MessageProcessorDeps {
   handlers: HandlerMap
   stores: Pick<HandlerContext, 'postgres' | 'mongodb' | 'redis'>
   replyLog: ReplyLog
-  isCancelled: (correlationId: string) => Promise<boolean>
+  claims: Claims
   publishReply: (reply: ReplyEnvelope) => Promise<void>
   publishDeadLetter: (letter: DeadLetter) => Promise<void>
   retryPolicy: RetryPolicy
@@ -86,7 +88,8 @@ export function createMessageProcessor(deps: MessageProcessorDeps) {
   }
 
   async function apply(request: RequestEnvelope, log: Logger): Promise<ReplyOutcome> {
-    if (await deps.isCancelled(request.correlation_id)) return cancelledOutcome
+    // Claimed before anything is applied: from here on a cancellation is refused.
+    if ((await deps.claims.claim(request.correlation_id)) === 'cancelled') return cancelledOutcome
     const data = request.data as { user_id?: number }
     if (userScopedOperations.has(request.event_type) && data.user_id !== undefined) {
       if (!(await deps.stores.postgres.userExists(data.user_id))) throw userNotFound(data.user_id)
@@ -138,7 +141,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps) {
           identity,
           {
             status: ReplyStatus.error,
-            message: `Requisição não pôde ser processada: ${decoded.reason}`,
+            message: unreadableMessage(decoded.failure, decoded.eventType),
             error: { code, retryable: false }
           },
           startedAt,
@@ -196,6 +199,17 @@ export function createMessageProcessor(deps: MessageProcessorDeps) {
     const envelope = await reply(request, outcome, startedAt, true)
     log.info({ status: outcome.status, duration_ms: envelope.duration_ms }, 'operation answered')
   }
+}
+
+/** What the client is told of a request the processor could not read (the reason, in English,
+ * goes to the dead-letter headers and the log). */
+function unreadableMessage(failure: DecodeFailure, eventType: string | undefined): string {
+  if (failure === 'unknown-event-type') {
+    return `Requisição não pôde ser processada: tipo de evento desconhecido '${eventType ?? ''}'`
+  }
+  return failure === 'invalid-data'
+    ? 'Requisição não pôde ser processada: os dados não seguem o contrato da operação'
+    : 'Requisição não pôde ser processada: a mensagem não segue o contrato de eventos'
 }
 
 const isRetryable = (err: unknown): boolean => err instanceof OperationError && err.retryable

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs'
 import {
   checkDependency,
+  createErrorHandler,
   createProduceBatcher,
-  RedisKey,
+  httpErrors,
+  httpServerOptions,
   Topic,
   type TopicNames
 } from '@streaming/contracts'
@@ -12,7 +15,7 @@ import type { Db } from 'mongodb'
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { ProcessorConfig } from './config.ts'
-import { callStore } from './errors.ts'
+import { createClaims } from './claims.ts'
 import { handlers as defaultHandlers } from './handlers/index.ts'
 import type { HandlerMap } from './handlers/types.ts'
 import { runInKeyOrder } from './key-ordered.ts'
@@ -36,6 +39,10 @@ export interface ProcessorDeps {
   /** Prefix of the processor's own Redis keys (sessions, cache, reply log); tests isolate with it. */
   redisKeyPrefix?: string
 }
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8')
+) as { version: string }
 
 /** How long replies are remembered for redelivered requests: beyond any plausible redelivery. */
 const REPLY_LOG_RETENTION_SECONDS = 7 * 24 * 3600
@@ -106,9 +113,7 @@ export function createProcessor(deps: ProcessorDeps) {
     handlers: deps.handlers ?? defaultHandlers,
     stores,
     replyLog: createReplyLog(deps.redis, REPLY_LOG_RETENTION_SECONDS, keyPrefix),
-    isCancelled: async (correlationId) =>
-      (await callStore('Redis', () => deps.redis.exists(RedisKey.cancellation(correlationId)))) ===
-      1,
+    claims: createClaims(deps.redis, config.STATUS_RETENTION_SECONDS),
     publishReply: (reply) =>
       replies.send({ key: reply.correlation_id, value: JSON.stringify(reply) }),
     publishDeadLetter,
@@ -122,22 +127,31 @@ export function createProcessor(deps: ProcessorDeps) {
     heartbeat: () => heartbeat?.() ?? Promise.resolve()
   })
 
-  const health = Fastify({ loggerInstance: log.child({ component: 'health' }) })
-  health.get('/health', { logLevel: 'warn' }, async (_request, reply) => {
-    const checks = await checkDependencies()
-    const failing = Object.entries(checks)
-      .filter(([, status]) => status !== 'ok')
-      .map(([name]) => name)
-    return reply.code(failing.length === 0 ? 200 : 503).send({
-      status: failing.length === 0 ? 'ok' : 'unavailable',
-      service: 'processor',
-      consuming,
-      checks,
-      ...(failing.length > 0 ? { failing } : {})
-    })
+  const health = Fastify({
+    loggerInstance: log.child({ component: 'health' }),
+    ...httpServerOptions
   })
-  health.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
+  health.setErrorHandler(createErrorHandler('processor'))
+  // 404, 405 with Allow and 414: registered before the routes, which it learns as they are added.
+  health.register(httpErrors)
+  health.register(async (server) => {
+    server.get('/', async () => ({ name: 'streaming-platform-processor', version, status: 'ok' }))
+    server.get('/health', { logLevel: 'warn' }, async (_request, reply) => {
+      const checks = await checkDependencies()
+      const failing = Object.entries(checks)
+        .filter(([, status]) => status !== 'ok')
+        .map(([name]) => name)
+      return reply.code(failing.length === 0 ? 200 : 503).send({
+        status: failing.length === 0 ? 'ok' : 'unavailable',
+        service: 'processor',
+        consuming,
+        checks,
+        ...(failing.length > 0 ? { failing } : {})
+      })
+    })
+    server.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
+    })
   })
 
   async function checkDependencies(): Promise<Record<string, string>> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  CANCELLED_MESSAGE,
   ENVELOPE_VERSION,
   RESPONSE_EVENT_TYPE,
   ReplyStatus,
@@ -51,5 +52,5 @@ export function buildReply(
 
 export const cancelledOutcome: ReplyOutcome = {
   status: ReplyStatus.cancelled,
-  message: 'Operação cancelada pelo cliente antes do processamento'
+  message: CANCELLED_MESSAGE
 }

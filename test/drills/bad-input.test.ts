@@ -48,11 +48,17 @@ interface OperationRoute {
 
 interface OpenApiOperation {
   parameters?: Array<{ in: string; name: string; schema: FieldSchema }>
-  requestBody?: unknown
+  requestBody?: {
+    content?: { 'application/json'?: { schema?: { properties?: Record<string, FieldSchema> } } }
+  }
   responses?: Record<string, unknown>
 }
 
-/** Every operation route with its fields, from the OpenAPI document. */
+/**
+ * Every operation route (those answering 202) with its fields, from the OpenAPI document: the
+ * body's fields where it documents a body (they may come in the query string as well), the
+ * query parameters otherwise.
+ */
 function operationRoutes(app: GatewayApp): OperationRoute[] {
   const doc = app.swagger() as unknown as {
     paths: Record<string, Record<string, OpenApiOperation>>
@@ -60,23 +66,20 @@ function operationRoutes(app: GatewayApp): OperationRoute[] {
   const routes: OperationRoute[] = []
   for (const [template, methods] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
-      // Operation routes are the ones that take an Idempotency-Key (DELETE /status answers 202 too).
-      const takesKey = operation.parameters?.some(
-        (p) => p.in === 'header' && p.name === 'idempotency-key'
-      )
-      if (!operation.responses?.['202'] || !takesKey) continue
+      if (!operation.responses?.['202'] || template.startsWith('/status')) continue
       const of = (where: string) =>
         Object.fromEntries(
           (operation.parameters ?? [])
             .filter((parameter) => parameter.in === where)
             .map((parameter) => [parameter.name, parameter.schema])
         )
+      const bodyFields = operation.requestBody?.content?.['application/json']?.schema?.properties
       const upper = method.toUpperCase() as Method
       routes.push({
         method: upper,
         template,
         params: of('path'),
-        input: of('query'),
+        input: { ...of('query'), ...bodyFields },
         body: operation.requestBody ? 'schema' : upper === 'GET' ? 'ignored' : 'parsed'
       })
     }
@@ -285,7 +288,12 @@ function invalidFormat(
   schema: FieldSchema,
   location: Location
 ): fc.Arbitrary<BadValue> | undefined {
-  const values = schema.pattern ? invalidContentIds : invalidByFormat[schema.format ?? '']
+  // A format names what the field is; a pattern alone is the content id's.
+  const values = schema.format
+    ? invalidByFormat[schema.format]
+    : schema.pattern
+      ? invalidContentIds
+      : undefined
   if (!values) return undefined
   const withLoneSurrogate =
     location === 'body' && isFreeText(schema) ? [...values, '\ud800', 'x\udc00'] : values
@@ -451,11 +459,16 @@ function requestFaults(route: OperationRoute): fc.Arbitrary<Malformed>[] {
       .map(([raw, name]) =>
         make('invalid UTF-8 query string', { query: [[name, raw]] }, /UTF-8/, { field: name })
       ),
-    fc
-      .constantFrom('tem espaço', 'ação', 'x'.repeat(201), 'a\tb')
-      .map((key) =>
-        make('invalid header', { headers: { 'idempotency-key': key } }, /idempotency-key/)
-      ),
+    // Write operations validate an Idempotency-Key; GET ones take none.
+    ...(route.method === 'GET'
+      ? []
+      : [
+          fc
+            .constantFrom('tem espaço', 'ação', 'x'.repeat(201), 'a\tb')
+            .map((key) =>
+              make('invalid header', { headers: { 'idempotency-key': key } }, /idempotency-key/)
+            )
+        ]),
     unknownFieldName(route).map((name) =>
       make('unknown field', { query: [[enc(name), '1']] }, new RegExp(escapeRegExp(name)), {
         hostile: hostileStrings.includes(name)
@@ -466,7 +479,7 @@ function requestFaults(route: OperationRoute): fc.Arbitrary<Malformed>[] {
   if (param) {
     arbitraries.push(
       fc.constantFrom(...invalidPercentEncoding).map((raw) =>
-        make('invalid UTF-8 path', { params: { [param]: raw } }, /not a valid url/, {
+        make('invalid UTF-8 path', { params: { [param]: raw } }, /URL inválida/, {
           field: param
         })
       )
@@ -499,7 +512,7 @@ function requestFaults(route: OperationRoute): fc.Arbitrary<Malformed>[] {
             ? `[${'1,'.repeat(Math.ceil((ctx.limit + extra) / 2))}1]`
             : `{"nome": "${'x'.repeat(ctx.limit + extra)}"}`,
           'huge body',
-          /too large/i,
+          /passa do máximo aceito/,
           { status: 413 }
         )
       ),
@@ -515,7 +528,7 @@ function requestFaults(route: OperationRoute): fc.Arbitrary<Malformed>[] {
               Buffer.from(' Lima"}')
             ])
           },
-          /^body is not valid UTF-8$/
+          /^o corpo não é UTF-8 válido$/
         )
       )
   )
@@ -529,10 +542,10 @@ function requestFaults(route: OperationRoute): fc.Arbitrary<Malformed>[] {
     ),
     fc
       .constantFrom('[]', '[{"user_id": 1}]', '"texto"', '42', 'true', 'false')
-      .map((body) => json(body, 'body not an object', /body must be object/)),
+      .map((body) => json(body, 'body not an object', /body deve ser um objeto/)),
     fc.constantFrom('nome=Ana', '{"nome": "Ana"}').map((body) =>
-      make('unsupported content type', { body, contentType: 'text/plain' }, /body must be object/, {
-        status: 400
+      make('unsupported content type', { body, contentType: 'text/plain' }, /application\/json/, {
+        status: 415
       })
     ),
     fc

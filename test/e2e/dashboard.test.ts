@@ -1,8 +1,10 @@
 // The dashboard in a real browser: the native platform (`scripts/platform.sh up`, nginx included)
 // and Debian's Chromium driven by playwright-core. Loads the page through nginx, sees the three
 // services healthy, runs "Criar usuário de teste" to success and finds the operation in the
-// recent transactions. Leaves a screenshot in test-results/dashboard.png. Then, against a gateway
-// with API_KEYS, the page's key field: refused without the key, kept and sent once entered.
+// recent transactions. Everything the page shows is Portuguese: statuses are shown translated
+// (pendente, sucesso, erro, cancelado) with the wire value kept in data-status. Leaves a
+// screenshot in test-results/dashboard.png. Then, against a gateway with API_KEYS, the page's key
+// field: refused without the key, kept and sent once entered.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
@@ -45,6 +47,17 @@ async function platformUp(): Promise<void> {
 /** Text of one element, trimmed. */
 const text = async (page: Page, selector: string) =>
   ((await page.locator(selector).first().textContent()) ?? '').trim()
+
+/** What the page shows for each wire status. */
+const STATUS_LABELS = {
+  pending: 'pendente',
+  success: 'sucesso',
+  error: 'erro',
+  cancelled: 'cancelado'
+}
+
+/** The wire status values, as whole words: a person never reads them on the page. */
+const WIRE_STATUS_WORDS = /\b(pending|success|error|cancelled|unavailable|fallback)\b/i
 
 test(
   'the dashboard shows the services healthy and runs an operation to success',
@@ -91,19 +104,22 @@ test(
         await page
           .locator(`.tile[data-service="${service}"][data-state="ok"]`)
           .waitFor({ timeout: 15_000 })
-        assert.equal(await text(page, `.tile[data-service="${service}"] .badge`), 'ok')
+        assert.equal(await text(page, `.tile[data-service="${service}"] .badge`), 'saudável')
         assert.equal(
           await tile.locator('.checks [data-state="failing"]').count(),
           0,
           `${service} shows a failing dependency`
         )
         assert.ok((await tile.locator('.checks > div').count()) >= 2, `${service} lists its checks`)
+        for (const check of await tile.locator('.checks > div[data-check] dd').allTextContents()) {
+          assert.equal(check.trim(), 'respondendo', `${service}: a healthy dependency's text`)
+        }
       }
       const monitorRows = await page
         .locator('.tile[data-service="monitor"] .checks > div')
         .allTextContents()
       assert.ok(
-        monitorRows.some((row) => /^modo(elasticsearch|fallback)$/.test(row.trim())),
+        monitorRows.some((row) => /^modo(Elasticsearch|arquivo reserva)$/.test(row.trim())),
         `monitor mode shown: ${monitorRows.join(' | ')}`
       )
       assert.ok(
@@ -118,13 +134,24 @@ test(
         .locator('#run-status[data-status="success"], #run-status[data-status="error"]')
         .waitFor({ timeout: 30_000 })
       const message = await text(page, '#run-message')
-      assert.equal(await text(page, '#run-status'), 'success', `operation failed: ${message}`)
+      assert.equal(
+        await page.locator('#run-status').getAttribute('data-status'),
+        'success',
+        `operation failed: ${message}`
+      )
+      assert.equal(await text(page, '#run-status'), STATUS_LABELS.success)
       assert.match(message, /^Usuário \d+ criado/)
+      assert.match(await text(page, '#run-user'), /ID do usuário \d+$/)
       // The trail keeps every status the page saw, so the move from pending shows even when
-      // the reply took milliseconds.
+      // the reply took milliseconds; each step shows the status translated.
       const trail = await page.locator('#run-trail li').all()
       const statuses = await Promise.all(trail.map((item) => item.getAttribute('data-status')))
       assert.deepEqual(statuses, ['pending', 'success'])
+      const shown = await page.locator('#run-trail li .badge').allTextContents()
+      assert.deepEqual(
+        shown.map((label) => label.trim()),
+        [STATUS_LABELS.pending, STATUS_LABELS.success]
+      )
       const correlationId = await text(page, '#run-id')
       assert.match(correlationId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
       assert.equal(await page.locator('#run-result').getAttribute('aria-live'), 'polite')
@@ -136,9 +163,21 @@ test(
       const cells = (await row.locator('td').allTextContents()).map((cell) => cell.trim())
       assert.equal(cells[0], correlationId)
       assert.equal(cells[1], 'criar_usuario')
-      assert.equal(cells[2], 'success')
+      assert.equal(cells[2], STATUS_LABELS.success)
+      assert.equal(await row.locator('.badge').getAttribute('data-status'), 'success')
       assert.match(cells[3] ?? '', /^\d[\d.,]* (ms|s)$/, `latency cell: ${cells[3]}`)
       assert.equal(await row.getAttribute('class'), 'highlight')
+
+      // No status is shown as its wire value anywhere (the table included).
+      const visible = await page.locator('main').innerText()
+      assert.doesNotMatch(visible, WIRE_STATUS_WORDS, 'a wire status shown untranslated')
+      for (const badge of await page.locator('#tx-body .badge').all()) {
+        const status = (await badge.getAttribute('data-status')) ?? ''
+        const label = ((await badge.textContent()) ?? '').trim()
+        // A document without a status (none is expected) shows a dash.
+        if (status === '') assert.equal(label, '—')
+        else assert.equal(label, STATUS_LABELS[status as keyof typeof STATUS_LABELS], status)
+      }
 
       await page.screenshot({ path: join(results, 'dashboard.png'), fullPage: true })
       assert.deepEqual(problems, [], 'no script errors or CSP violations in the page')
@@ -199,7 +238,8 @@ test(
     // No key: refused, and the message says where to enter one.
     await button.click()
     await runEnds()
-    assert.equal(await text(page, '#run-status'), 'error')
+    assert.equal(await page.locator('#run-status').getAttribute('data-status'), 'error')
+    assert.equal(await text(page, '#run-status'), STATUS_LABELS.error)
     assert.match(await text(page, '#run-message'), /X-API-Key.*Chave de API/)
 
     // A wrong key: refused as such.
@@ -217,7 +257,12 @@ test(
     assert.equal(await page.evaluate("localStorage.getItem('streaming-platform.api-key')"), key)
     await button.click()
     await runEnds()
-    assert.equal(await text(page, '#run-status'), 'success', await text(page, '#run-message'))
+    assert.equal(
+      await page.locator('#run-status').getAttribute('data-status'),
+      'success',
+      await text(page, '#run-message')
+    )
+    assert.equal(await text(page, '#run-status'), STATUS_LABELS.success)
     assert.deepEqual(sentKeys.get('usuarios'), [undefined, 'not-the-right-key-000', key])
     assert.ok(
       (sentKeys.get('status') ?? []).every((sent) => sent === key),

@@ -1,4 +1,4 @@
-// Delivery guarantees: cancellation of a pending operation, Idempotency-Key, redelivered request
+// Delivery guarantees: cancellation of a pending operation, redelivered request
 // events answered once and applied once, and poison messages dead-lettered without stopping.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
@@ -12,15 +12,10 @@ import {
   type RequestEnvelope
 } from '@streaming/contracts'
 import { completeRequest } from '../../gateway/src/fake/index.ts'
+import { createClaims } from '../../processor/src/claims.ts'
 import type { OperationStatusRecord } from '../../gateway/src/plugins/status-store.ts'
 import { accept, settle, succeed } from '../helpers/http.ts'
-import {
-  produceRaw,
-  readTopic,
-  requestEnvelopeJson,
-  topicSize,
-  type TopicMessage
-} from '../helpers/kafka.ts'
+import { produceRaw, readTopic, requestEnvelopeJson, type TopicMessage } from '../helpers/kafka.ts'
 import { startPlatform } from '../helpers/platform.ts'
 
 const replyOf = (message: TopicMessage): ReplyEnvelope => {
@@ -44,8 +39,10 @@ test(
     assert.ok(pending.headers['retry-after'], 'a pending status carries Retry-After')
 
     const cancel = await app.inject({ method: 'DELETE', url: accepted.status_url })
-    assert.equal(cancel.statusCode, 202, cancel.body)
-    assert.equal(cancel.json<OperationStatusRecord>().cancel_requested, true)
+    assert.equal(cancel.statusCode, 200, cancel.body)
+    assert.equal(cancel.json<OperationStatusRecord>().status, 'cancelled', 'definitive at once')
+    const meanwhile = await app.inject({ method: 'GET', url: accepted.status_url })
+    assert.equal(meanwhile.json<OperationStatusRecord>().status, 'cancelled')
 
     await platform.startProcessor()
     const result = await settle(app, accepted)
@@ -60,6 +57,7 @@ test(
     const done = await succeed(app, 'POST', '/usuarios', {})
     const late = await app.inject({ method: 'DELETE', url: done.accepted.status_url })
     assert.equal(late.statusCode, 409, late.body)
+    assert.equal(late.json<{ code: string }>().code, 'ALREADY_FINISHED')
     assert.match(late.json<{ message: string }>().message, /success/)
     const after = await settle(app, done.accepted)
     assert.equal(after.status, 'success', 'a refused cancellation changes nothing')
@@ -67,64 +65,29 @@ test(
 )
 
 test(
-  'the same Idempotency-Key returns the same correlation_id and publishes once',
+  'an operation the processor has claimed cannot be cancelled (409 ALREADY_STARTED) and runs',
   { timeout: 60_000 },
   async (t) => {
-    const { app, kafka, topics, postgres } = await startPlatform(t)
-    const before = await topicSize(kafka, topics.requests)
-    const key = `pedido-${randomUUID()}`
-    const send = (body: Record<string, unknown>) =>
-      app.inject({
-        method: 'POST',
-        url: '/usuarios',
-        headers: { 'idempotency-key': key },
-        payload: body
-      })
+    const platform = await startPlatform(t, { processors: 0 })
+    const { app, postgres, redis } = platform
+    const accepted = await accept(app, 'POST', '/usuarios', { nome: 'Rui Reivindicado' })
+    const userId = (accepted.usuario as { user_id: number }).user_id
 
-    const first = await send({ nome: 'Ana Única' })
-    assert.equal(first.statusCode, 202, first.body)
-    assert.equal(first.headers['idempotent-replayed'], undefined)
-    const second = await send({ nome: 'Ana Única' })
-    assert.equal(second.statusCode, 202, second.body)
-    assert.equal(second.headers['idempotent-replayed'], 'true')
-    assert.deepEqual(second.json(), first.json(), 'the same answer, same correlation_id')
-    // The key, not the body, identifies the request.
-    const third = await send({ nome: 'Outra Pessoa' })
-    assert.equal(
-      third.json<{ correlation_id: string }>().correlation_id,
-      first.json().correlation_id
-    )
+    // What the processor does first when it takes the operation up.
+    const claims = createClaims(redis, 60)
+    assert.equal(await claims.claim(accepted.correlation_id), 'claimed')
 
-    assert.equal(await topicSize(kafka, topics.requests), before + 1, 'exactly one request event')
-    const result = await settle(app, first.json())
-    assert.equal(result.status, 'success', result.message)
-    const { rows } = await postgres.query('SELECT nome FROM usuarios')
-    assert.deepEqual(rows, [{ nome: 'Ana Única' }])
+    const cancel = await app.inject({ method: 'DELETE', url: accepted.status_url })
+    assert.equal(cancel.statusCode, 409, cancel.body)
+    assert.equal(cancel.json<{ code: string }>().code, 'ALREADY_STARTED')
+    const status = await app.inject({ method: 'GET', url: accepted.status_url })
+    assert.equal(status.json<OperationStatusRecord>().status, 'pending', 'nothing changed')
 
-    // Concurrent requests with one new key: one is accepted; the others get its answer or 409.
-    const concurrentKey = `pedido-${randomUUID()}`
-    const answers = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        app.inject({
-          method: 'POST',
-          url: '/usuarios',
-          headers: { 'idempotency-key': concurrentKey },
-          payload: {}
-        })
-      )
-    )
-    const accepted = answers.filter((a) => a.statusCode === 202)
-    assert.ok(
-      answers.every((a) => a.statusCode === 202 || a.statusCode === 409),
-      answers.map((a) => `${a.statusCode} ${a.body}`).join('\n')
-    )
-    assert.ok(accepted.length >= 1, 'one of them is accepted')
-    assert.equal(
-      new Set(accepted.map((a) => a.json<{ correlation_id: string }>().correlation_id)).size,
-      1,
-      'all accepted answers share one correlation_id'
-    )
-    assert.equal(await topicSize(kafka, topics.requests), before + 2, 'one more request event')
+    await platform.startProcessor()
+    const result = await settle(app, accepted)
+    assert.equal(result.status, 'success', 'its own earlier claim does not stop the processor')
+    const { rows } = await postgres.query('SELECT 1 FROM usuarios WHERE user_id = $1', [userId])
+    assert.equal(rows.length, 1)
   }
 )
 

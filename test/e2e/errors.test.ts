@@ -1,6 +1,7 @@
 // Errors a client can act on: error replies from the processor, 400s from the gateway that never
 // reach Kafka, 404s for operations the platform never accepted.
 import assert from 'node:assert/strict'
+import { STATUS_CODES } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { accept, settle, succeed } from '../helpers/http.ts'
@@ -176,14 +177,23 @@ test(
         payload: oversize,
         headers: { 'content-type': 'application/json' },
         status: 413,
-        names: /too large/i
+        names: /passa do máximo aceito/
+      },
+      {
+        name: 'a body that is not JSON',
+        method: 'POST',
+        url: '/usuarios',
+        payload: 'nome=Ana',
+        headers: { 'content-type': 'text/plain' },
+        status: 415,
+        names: /application\/json/
       },
       {
         name: 'missing user_id on POST /sessoes',
         method: 'POST',
         url: '/sessoes',
         payload: { dispositivo: 'Web' },
-        names: /user_id is required/
+        names: /user_id é obrigatório/
       },
       {
         name: 'fim before inicio',
@@ -235,7 +245,7 @@ test(
       }>()
       assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode'], c.name)
       assert.equal(body.statusCode, expected, c.name)
-      assert.equal(body.error, expected === 413 ? 'Payload Too Large' : 'Bad Request', c.name)
+      assert.equal(body.error, STATUS_CODES[expected], c.name)
       assert.match(body.code, /^[A-Z][A-Z0-9_]+$/, `${c.name}: a stable code`)
       assert.match(body.message, c.names, `${c.name}: "${body.message}" names the field`)
       assert.equal(await topicSize(kafka, topics.requests), before, `${c.name}: nothing published`)

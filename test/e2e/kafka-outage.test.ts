@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { RedisKey } from '@streaming/contracts'
 import type { Redis } from 'ioredis'
 import { defer } from '../helpers/cleanup.ts'
+import { idempotencyClient } from '../../gateway/src/idempotency/fingerprint.ts'
 import type { OperationStatusRecord } from '../../gateway/src/plugins/status-store.ts'
 import { succeed, type Accepted } from '../helpers/http.ts'
 import { topicSize } from '../helpers/kafka.ts'
@@ -132,7 +133,11 @@ test(
     const keysAfter = await statusKeys(redis)
     const recorded = [...keysAfter].filter((key) => !keysBefore.has(key))
     assert.deepEqual(recorded, [], 'no status recorded while Kafka is down')
-    assert.equal(await redis.exists(RedisKey.idempotency(idempotencyKey)), 0, 'key released')
+    assert.equal(
+      await redis.exists(RedisKey.idempotency(idempotencyClient(undefined), idempotencyKey)),
+      0,
+      'key released'
+    )
 
     const startStarted = performance.now()
     stack('start', 'kafka')

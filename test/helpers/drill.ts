@@ -134,7 +134,7 @@ export async function backlog(platform: Platform): Promise<number> {
 }
 
 /** The status of each correlation id as the gateway keeps it in Redis (`undefined`: none). */
-async function readStatuses(
+export async function readStatuses(
   platform: Platform,
   ids: string[]
 ): Promise<Map<string, OperationStatusRecord | undefined>> {

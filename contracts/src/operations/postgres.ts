@@ -19,11 +19,15 @@ export const CreateUserData = Type.Object(
   {
     user_id: UserId,
     nome: ShortText('full name'),
-    email: Type.String({ format: 'email', maxLength: 254, examples: ['maria.silva@example.com'] }),
+    email: Type.String({
+      format: 'email',
+      maxLength: 254,
+      description: 'e-mail address, unique per user; at most 254 characters (RFC 5321)'
+    }),
     cpf: Type.String({
       format: 'cpf',
-      description: 'CPF, 11 digits with valid check digits',
-      examples: ['52998224725']
+      pattern: '^[0-9]{11}$',
+      description: 'CPF, unique per user: 11 digits whose last two are valid check digits'
     }),
     data_criacao: IsoDateTime
   },
@@ -47,9 +51,10 @@ export const RecordPaymentData = Type.Object(
     user_id: UserId,
     valor: Type.Number({
       exclusiveMinimum: 0,
-      maximum: 100_000,
+      maximum: 99_999_999.99,
       multipleOf: 0.01,
-      description: 'amount in BRL',
+      description:
+        'amount in BRL: more than 0, in cents; at most 99,999,999.99, what the NUMERIC(10, 2) column holds',
       examples: [29.9]
     }),
     forma_pagamento: FormaPagamento,

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ContentId, SessionId, ShortText, UserId } from '../fields.ts'
+import { ContentId, MAX_INT32, SessionId, ShortText, UserId } from '../fields.ts'
 import { TipoConteudo } from './mongodb.ts'
 
 /** Operations whose data lives in Redis: sessions and the content cache. */
@@ -39,8 +39,17 @@ export const CacheContentData = Type.Object(
     tipo: TipoConteudo,
     categoria: ShortText('genre', 60),
     descricao: ShortText('synopsis', 2000),
-    duracao_minutos: Type.Integer({ minimum: 1, maximum: 1440 }),
-    ano_lancamento: Type.Integer({ minimum: 1888, maximum: 2100 }),
+    duracao_minutos: Type.Integer({
+      minimum: 1,
+      maximum: MAX_INT32,
+      description: 'length in minutes: at least 1; at most 2^31 − 1 (a 32-bit integer)'
+    }),
+    ano_lancamento: Type.Integer({
+      minimum: 1888,
+      maximum: 2100,
+      description:
+        'release year: 1888 is the oldest surviving film; up to 2100 for announced releases'
+    }),
     classificacao: Type.Enum(['L', '10', '12', '14', '16', '18'], {
       description: 'Brazilian age rating'
     }),

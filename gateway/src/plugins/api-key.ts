@@ -39,11 +39,15 @@ export default fp<ApiKeyOptions>(
         throw new HttpError(
           401,
           'API_KEY_REQUIRED',
-          'This route needs an API key: send it in the X-API-Key header'
+          'Esta rota exige uma chave de API: envie-a no cabeçalho X-API-Key'
         )
       }
       if (typeof header !== 'string' || !isAccepted(header)) {
-        throw new HttpError(403, 'API_KEY_INVALID', 'The X-API-Key header holds no valid API key')
+        throw new HttpError(
+          403,
+          'API_KEY_INVALID',
+          'O cabeçalho X-API-Key não contém uma chave de API válida'
+        )
       }
     }
 

@@ -1,31 +1,33 @@
-import { STATUS_CODES } from 'node:http'
+import { createErrorHandler, describeIssue, errorBody, HttpErrorCode } from '@streaming/contracts'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError } from '../errors.ts'
 
-type ValidationIssue = NonNullable<FastifyError['validation']>[number]
-
-/** One validation problem as a sentence that names the field, e.g. `body.plano must be one of …`. */
-export function describeValidationIssue(issue: ValidationIssue, dataVar: string): string {
-  const path = [dataVar, ...issue.instancePath.split('/').filter(Boolean)].join('.')
-  const params = issue.params as Record<string, unknown>
-  switch (issue.keyword) {
-    case 'required':
-      return `${path}.${String(params.missingProperty)} is required`
-    case 'additionalProperties':
-      return `${path} has an unknown field '${String(params.additionalProperty)}'`
-    case 'enum':
-      return `${path} must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`
-    default:
-      return `${path} ${issue.message ?? 'is invalid'}`
+/** Fastify's own 4xx errors, with the codes and Portuguese messages of the platform. */
+const fastifyErrors: Record<string, { code: string; message: (limit: number) => string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: HttpErrorCode.payloadTooLarge,
+    message: (limit) => `O corpo da requisição passa do máximo aceito de ${limit} bytes`
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: HttpErrorCode.unsupportedMediaType,
+    message: () => 'Tipo de conteúdo não suportado: envie o corpo como application/json'
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: HttpErrorCode.badRequest,
+    message: () => 'O Content-Length não corresponde ao tamanho do corpo'
   }
 }
 
-/** Every error as `{ statusCode, code, error, message }`; 5xx details stay in the log. */
+/** Every error as `{ statusCode, code, error, message }`, the message in Portuguese; 5xx details stay in the log. */
 export default fp(
   async (app: FastifyInstance) => {
+    const fallback = createErrorHandler('gateway')
+    // Only JSON bodies: a text/plain one would reach validation as a string instead of a 415.
+    app.removeContentTypeParser('text/plain')
+
     app.setSchemaErrorFormatter((errors, dataVar) => {
-      return new Error(errors.map((issue) => describeValidationIssue(issue, dataVar)).join('; '))
+      return new Error(errors.map((issue) => describeIssue(issue, dataVar)).join('; '))
     })
 
     app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
@@ -34,38 +36,21 @@ export default fp(
           reply.header('Retry-After', String(err.retryAfterSeconds))
         }
         if (err.statusCode >= 500) request.log.warn({ err }, err.message)
-        return reply.code(err.statusCode).send({
-          statusCode: err.statusCode,
-          code: err.code,
-          error: STATUS_CODES[err.statusCode] ?? 'Error',
-          message: err.message
-        })
+        return reply.code(err.statusCode).send(errorBody(err.statusCode, err.code, err.message))
       }
-      const statusCode = err.validation ? 400 : (err.statusCode ?? 500)
-      if (statusCode >= 500) {
-        request.log.error({ err }, 'request failed')
-        return reply.code(500).send({
-          statusCode: 500,
-          code: 'INTERNAL_ERROR',
-          error: 'Internal Server Error',
-          message: 'Internal error; see the gateway log'
-        })
+      if (err.validation) {
+        // The formatter above wrote the message already, naming every field.
+        return reply.code(400).send(errorBody(400, HttpErrorCode.validation, err.message))
       }
-      return reply.code(statusCode).send({
-        statusCode,
-        code: err.validation ? 'VALIDATION_ERROR' : (err.code ?? 'BAD_REQUEST'),
-        error: statusCode === 413 ? 'Payload Too Large' : 'Bad Request',
-        message: err.message
-      })
-    })
-
-    app.setNotFoundHandler((request, reply) => {
-      return reply.code(404).send({
-        statusCode: 404,
-        code: 'ROUTE_NOT_FOUND',
-        error: 'Not Found',
-        message: `No route ${request.method} ${request.url}`
-      })
+      const known = err.code ? fastifyErrors[err.code] : undefined
+      if (known && err.statusCode) {
+        return reply
+          .code(err.statusCode)
+          .send(
+            errorBody(err.statusCode, known.code, known.message(app.initialConfig.bodyLimit ?? 0))
+          )
+      }
+      return fallback(err, request, reply)
     })
   },
   { name: 'errors' }

@@ -39,17 +39,20 @@ export function parseJsonBody(raw: Buffer): unknown {
   try {
     text = utf8.decode(raw)
   } catch {
-    throw invalidBody('INVALID_UTF8', 'body is not valid UTF-8')
+    throw invalidBody('INVALID_UTF8', 'o corpo não é UTF-8 válido')
   }
   let body: unknown
   try {
     body = JSON.parse(text)
   } catch (err) {
-    throw invalidBody('INVALID_JSON', `body is not valid JSON: ${(err as Error).message}`)
+    throw invalidBody('INVALID_JSON', `o corpo não é JSON válido: ${(err as Error).message}`)
   }
   const forbidden = prototypeKey(body)
   if (forbidden) {
-    throw invalidBody('FORBIDDEN_PROPERTY', `body holds a forbidden property '${forbidden}'`)
+    throw invalidBody(
+      'FORBIDDEN_PROPERTY',
+      `o corpo contém uma propriedade proibida: '${forbidden}'`
+    )
   }
   return body
 }

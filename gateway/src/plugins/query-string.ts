@@ -23,10 +23,10 @@ export function queryStringProblem(query: string): string | undefined {
     const name = separator === -1 ? pair : pair.slice(0, separator)
     const value = separator === -1 ? '' : pair.slice(separator + 1)
     if (!decodes(name)) {
-      return 'querystring has a parameter name that is not valid percent-encoded UTF-8'
+      return 'a query string tem um nome de parâmetro que não é UTF-8 válido codificado com %'
     }
     if (!decodes(value)) {
-      return `querystring.${decodeURIComponent(name)} is not valid percent-encoded UTF-8`
+      return `querystring.${decodeURIComponent(name)} não é UTF-8 válido codificado com %`
     }
   }
   return undefined

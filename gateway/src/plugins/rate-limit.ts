@@ -26,7 +26,7 @@ export default fp<RateLimitOptions>(
         new HttpError(
           429,
           'RATE_LIMITED',
-          `Too many requests: at most ${context.max} per ${windowMs / 1000} s from one address; retry in ${context.after}`,
+          `Requisições demais: no máximo ${context.max} a cada ${windowMs / 1000} s por endereço; tente de novo em ${Math.max(1, Math.ceil(context.ttl / 1000))} s`,
           { retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)) }
         )
     })

@@ -1,30 +1,22 @@
 import { EventEmitter, once } from 'node:events'
 import {
+  CANCELLED_MESSAGE,
+  ClaimState,
   OperationStatus,
   RedisKey,
-  type OperationStatusValue,
   type ReplyEnvelope,
   type RequestEventType
 } from '@streaming/contracts'
 import fp from 'fastify-plugin'
+import type { StatusRecord } from '../schemas.ts'
 
 /** What GET /status answers: the pending record, then the reply's outcome. */
-export interface OperationStatusRecord {
-  correlation_id: string
-  status: OperationStatusValue
-  original_event_type: string
-  accepted_at?: string
-  completed_at?: string
-  message?: string
-  data?: Record<string, unknown>
-  duration_ms?: number
-  error?: { code: string; retryable: boolean }
-  cancel_requested?: boolean
-}
+export type OperationStatusRecord = StatusRecord
 
 export type CancelResult =
   | { outcome: 'unknown' }
-  | { outcome: 'requested'; record: OperationStatusRecord }
+  | { outcome: 'cancelled'; record: OperationStatusRecord }
+  | { outcome: 'started'; record: OperationStatusRecord }
   | { outcome: 'finished'; record: OperationStatusRecord }
 
 export interface StatusStore {
@@ -47,13 +39,11 @@ export interface StatusStore {
     timeoutMs: number,
     signal?: AbortSignal
   ) => Promise<OperationStatusRecord | undefined>
-  requestCancel: (correlationId: string) => Promise<CancelResult>
-  /** The stored 202 body for an Idempotency-Key, or claims the key for a new request. */
-  claimIdempotencyKey: (
-    key: string
-  ) => Promise<{ claimed: true } | { claimed: false; response?: Record<string, unknown> }>
-  completeIdempotencyKey: (key: string, response: Record<string, unknown>) => Promise<void>
-  releaseIdempotencyKey: (key: string) => Promise<void>
+  /**
+   * Cancels an operation the processor has not claimed, definitively: on `cancelled` it will
+   * never be applied and its status is `cancelled` already.
+   */
+  cancel: (correlationId: string) => Promise<CancelResult>
 }
 
 declare module 'fastify' {
@@ -66,22 +56,26 @@ export interface StatusStoreOptions {
   retentionSeconds: number
 }
 
-const IN_FLIGHT = '{"in_flight":true}'
-
 /**
- * Marks a pending operation as cancel-requested, atomically: only a still-pending operation can
- * be cancelled, and the processor sees the mark before it acts.
+ * Cancels a pending operation unless the processor claimed it first. The claim key is set once,
+ * by whichever side comes first (the processor sets it in one command before it applies an
+ * operation), so exactly one of them wins. The status turns `cancelled` at once, and waiters on
+ * `?wait` are told; the processor's own `cancelled` reply follows when it reaches the request.
  */
 const cancelScript = `
 local current = redis.call('GET', KEYS[1])
 if not current then return {'unknown', ''} end
 local record = cjson.decode(current)
 if record.status ~= 'pending' then return {'finished', current} end
-record.cancel_requested = true
+local claimed = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'GET', 'EX', ARGV[2])
+if claimed and claimed ~= ARGV[1] then return {'started', current} end
+record.status = ARGV[1]
+record.message = ARGV[3]
+record.completed_at = ARGV[4]
 local updated = cjson.encode(record)
 redis.call('SET', KEYS[1], updated, 'KEEPTTL')
-redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
-return {'requested', updated}
+redis.call('PUBLISH', KEYS[3], ARGV[5])
+return {'cancelled', updated}
 `
 
 const isTerminal = (record: OperationStatusRecord | undefined) =>
@@ -175,41 +169,21 @@ export default fp<StatusStoreOptions>(
         }
       },
 
-      async requestCancel(correlationId) {
+      async cancel(correlationId) {
         const [outcome, value] = (await redis.eval(
           cancelScript,
-          2,
+          3,
           RedisKey.status(correlationId),
-          RedisKey.cancellation(correlationId),
-          String(retentionSeconds)
-        )) as [string, string]
-        if (outcome === 'unknown') return { outcome: 'unknown' }
-        const record = parse(value) as OperationStatusRecord
-        return outcome === 'requested'
-          ? { outcome: 'requested', record }
-          : { outcome: 'finished', record }
-      },
-
-      async claimIdempotencyKey(key) {
-        const claimed = await redis.set(
-          RedisKey.idempotency(key),
-          IN_FLIGHT,
-          'EX',
-          retentionSeconds,
-          'NX'
-        )
-        if (claimed === 'OK') return { claimed: true }
-        const stored = await redis.get(RedisKey.idempotency(key))
-        if (!stored || stored === IN_FLIGHT) return { claimed: false }
-        return { claimed: false, response: JSON.parse(stored) as Record<string, unknown> }
-      },
-
-      async completeIdempotencyKey(key, response) {
-        await redis.set(RedisKey.idempotency(key), JSON.stringify(response), 'EX', retentionSeconds)
-      },
-
-      async releaseIdempotencyKey(key) {
-        await redis.del(RedisKey.idempotency(key))
+          RedisKey.claim(correlationId),
+          RedisKey.statusChannel,
+          ClaimState.cancelled,
+          String(retentionSeconds),
+          CANCELLED_MESSAGE,
+          new Date().toISOString(),
+          correlationId
+        )) as [CancelResult['outcome'], string]
+        if (outcome === 'unknown') return { outcome }
+        return { outcome, record: parse(value) as OperationStatusRecord }
       }
     }
 

@@ -1,8 +1,10 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
-import { isOpenRoute } from '../open-routes.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { MAX_URL_LENGTH } from '@streaming/contracts'
+import { API_KEY_SCHEME, documentRoute, finishDocument } from '../openapi/document.ts'
+import { tagDescriptions } from '../routes/tags.ts'
+import { sharedSchemas } from '../schemas.ts'
 
 export interface SwaggerOptions {
   version: string
@@ -12,49 +14,35 @@ export interface SwaggerOptions {
   rateLimited: boolean
 }
 
-const API_KEY_SCHEME = 'apiKey'
+const description = `Every operation answers **202 Accepted** once Kafka acknowledged its request, with a \`correlation_id\`, \`Location: /status/{correlation_id}\` and \`Retry-After\`; the outcome arrives at \`GET /status/{correlation_id}\` (\`?wait=N\` waits for it, up to 30 s).
 
-/** The OpenAPI 3 document, built from the routes' schemas (the contracts), and Swagger UI at /docs. */
+**Body or query string.** Every field an operation takes may come in the JSON body (as documented here) or, as the platform this one replaces took them, in the query string — \`POST /usuarios?nome=Maria%20Souza\` is \`POST /usuarios\` with \`{"nome": "Maria Souza"}\`. A field given is used as given; omitted fields are generated (realistic Brazilian data), so an empty body is a complete request wherever no field is required.
+
+**Errors** have one shape on every service, \`{ statusCode, error, code, message }\`: switch on \`code\` (the \`ErrorResponse\` schema lists them all); \`message\` is Portuguese and names the field. Besides those each operation lists: a known path with an undeclared method is a **405** with \`Allow\`; a URL over ${MAX_URL_LENGTH} characters a **414**; a request head over 16 KiB a **431**.
+
+**Idempotency-Key** (write operations): the same key with the same request is answered with the first 202 again (\`Idempotent-Replayed: true\`) and publishes nothing; with a different request it is a 422, while the first is still being accepted a 409.`
+
+/** The OpenAPI 3.1 document, built from the routes' schemas (the contracts), and Swagger UI at /docs. */
 export default fp<SwaggerOptions>(
   async (app, { version, apiKeys, rateLimited }) => {
+    for (const schema of sharedSchemas) app.addSchema(schema)
     await app.register(swagger, {
-      // Every route the key check and the rate limit cover says so: with keys on, Swagger UI
-      // shows its lock and an Authorize button, and the 401 and 403 are documented.
-      transform: ({ schema, url }) => {
-        if (isOpenRoute(url) || !schema || (!apiKeys && !rateLimited)) return { schema, url }
-        return {
-          url,
-          schema: {
-            ...schema,
-            ...(apiKeys ? { security: [{ [API_KEY_SCHEME]: [] }] } : {}),
-            response: {
-              ...(schema.response as Record<string, unknown> | undefined),
-              ...(apiKeys ? { 401: ErrorResponse, 403: ErrorResponse } : {}),
-              ...(rateLimited ? { 429: ErrorResponse } : {})
-            }
-          }
-        }
+      transform: (route) => documentRoute(route as never, { apiKeys, rateLimited }),
+      transformObject: (documentObject) =>
+        finishDocument((documentObject as { openapiObject: never }).openapiObject) as never,
+      // Shared schemas keep their names in components.schemas.
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, index) =>
+          typeof json.$id === 'string' ? json.$id : `schema-${index}`
       },
       openapi: {
-        openapi: '3.0.3',
-        info: {
-          title: 'Plataforma de Streaming — API gateway',
-          version,
-          description:
-            'Every operation answers **202 Accepted** once Kafka acknowledged its request, with a `correlation_id` and `Location: /status/{correlation_id}`. Poll the status (or use `?wait=N`) to get the reply. Fields may come as query string or JSON body; omitted fields are generated with realistic Brazilian data.'
-        },
-        tags: [
-          {
-            name: 'usuarios (PostgreSQL)',
-            description: 'users, subscriptions, payments, preferences'
-          },
-          { name: 'historico (MongoDB)', description: 'viewing history' },
-          { name: 'recomendacoes (MongoDB)', description: 'recommendations' },
-          { name: 'sessoes (Redis)', description: 'sessions' },
-          { name: 'cache (Redis)', description: 'content cache' },
-          { name: 'status', description: 'operation status' },
-          { name: 'system', description: 'health, metrics' }
-        ],
+        // 3.1: its Schema Objects are JSON Schema 2020-12, which the contracts are written in.
+        openapi: '3.1.0',
+        info: { title: 'Plataforma de Streaming — API gateway', version, description },
+        tags: Object.entries(tagDescriptions).map(([name, text]) => ({
+          name,
+          description: text
+        })),
         ...(apiKeys
           ? {
               components: {

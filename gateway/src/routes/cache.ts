@@ -2,8 +2,9 @@ import { CacheContentData, ContentId, EventType } from '@streaming/contracts'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { operationRoute } from './operation-route.ts'
+import { Tag } from './tags.ts'
 
-const tags = ['cache (Redis)']
+const tags = [Tag.cache]
 const ContentParams = Type.Object({ conteudo_id: ContentId })
 
 export default async function cache(app: FastifyInstance) {

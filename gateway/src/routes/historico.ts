@@ -2,8 +2,9 @@ import { EventType, GetViewingHistoryData, RecordViewingData, UserId } from '@st
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { operationRoute } from './operation-route.ts'
+import { Tag } from './tags.ts'
 
-const tags = ['historico (MongoDB)']
+const tags = [Tag.historico]
 
 export default async function historico(app: FastifyInstance) {
   operationRoute(app, {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import {
+  describeIssue,
   ENVELOPE_VERSION,
+  EventType,
   operations,
   Source,
   type RequestData,
@@ -8,11 +10,14 @@ import {
   type RequestEventType,
   validatorOf
 } from '@streaming/contracts'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Type, { type TObject } from 'typebox'
 import { badRequest, HttpError } from '../errors.ts'
 import { completeRequest, type CompleterInput } from '../fake/index.ts'
-import { AcceptedResponse, IdempotencyHeaders, operationErrorResponses } from '../schemas.ts'
+import { idempotencyClient, requestFingerprint } from '../idempotency/fingerprint.ts'
+import { API_KEY_HEADER } from '../plugins/api-key.ts'
+import type { IdempotencyScope } from '../plugins/idempotency.ts'
+import { acceptedResponse, errorResponse, IdempotencyHeaders } from '../schemas.ts'
 
 type Fields = Record<string, unknown>
 
@@ -28,6 +33,11 @@ export interface OperationRouteSpec<T extends RequestEventType> {
   input?: TObject
   /** Fields that must come from the path, query string or body. */
   required?: string[]
+  /**
+   * The body Swagger UI fills in for "Try it out": no identity field (ids, e-mail, CPF), so the
+   * default request can be sent again and again. `{}` when omitted.
+   */
+  bodyExample?: Fields
   /** A check the schema cannot express; returns the problem, naming the field. */
   check?: (data: RequestData<T>) => string | undefined
   /** The entity the request is about: the Kafka key, so its requests stay in order. */
@@ -35,6 +45,19 @@ export interface OperationRouteSpec<T extends RequestEventType> {
   /** The part of the 202 body that echoes the request. */
   echo: (data: RequestData<T>) => Fields
   mensagem: string
+}
+
+/** What the OpenAPI document says of a route beyond its validation schemas (openapi/document.ts). */
+export interface OperationDoc {
+  /** Fields the body must hold, unless they come in the query string. */
+  requiredInBody: string[]
+  bodyExample: Fields
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    operationDoc?: OperationDoc
+  }
 }
 
 const withBody = (method: string) => method === 'POST' || method === 'PUT'
@@ -45,8 +68,12 @@ function contractProblem(eventType: RequestEventType, data: unknown): string | u
   const validator = validatorOf(schema)
   if (validator.Check(data)) return undefined
   const [first] = validator.Errors(data)
-  return `${first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'request'} ${first?.message ?? 'is invalid'}`
+  return first ? describeIssue(first, 'dados') : 'dados inválidos'
 }
+
+/** The operationId of an event type: its name in `EventType` (`criar_usuario` → `createUser`). */
+const operationIdOf = (eventType: RequestEventType) =>
+  Object.entries(EventType).find(([, value]) => value === eventType)?.[0] ?? eventType
 
 /**
  * Registers one operation route: validated input from path, query string or body, omitted
@@ -59,24 +86,49 @@ export function operationRoute<T extends RequestEventType>(
   // TypeBox's Partial/Omit drop `additionalProperties: false`: restore it, so an unknown field
   // is a 400 naming it rather than silently ignored — on routes without fields too.
   const input = { ...(spec.input ?? Type.Object({})), additionalProperties: false }
+  const body = withBody(spec.method)
+  const writes = spec.method !== 'GET'
   app.route({
     method: spec.method,
     url: spec.url,
+    config: {
+      operationDoc: { requiredInBody: spec.required ?? [], bodyExample: spec.bodyExample ?? {} }
+    },
     schema: {
+      operationId: operationIdOf(spec.eventType),
       tags: spec.tags,
       summary: spec.summary,
       description: [
         spec.description,
-        `Event type \`${spec.eventType}\`. Fields may come as query string or JSON body; omitted ones are generated.`,
-        spec.required?.length ? `Required: ${spec.required.join(', ')}.` : undefined
+        `Publishes \`${spec.eventType}\` on \`user_events\` and answers 202 with the \`correlation_id\`; the outcome arrives at \`GET /status/{correlation_id}\` (the 202's link).`,
+        spec.required?.length
+          ? `Required: ${spec.required.map((field) => `\`${field}\``).join(', ')} (the \`usuario.user_id\` of a \`POST /usuarios\` answer), in the body or the query string.`
+          : undefined
       ]
         .filter(Boolean)
         .join('\n\n'),
-      headers: IdempotencyHeaders,
+      ...(writes ? { headers: IdempotencyHeaders } : {}),
       ...(spec.params ? { params: spec.params } : {}),
       querystring: input,
-      ...(withBody(spec.method) ? { body: input } : {}),
-      response: { 202: AcceptedResponse, ...operationErrorResponses }
+      ...(body ? { body: input } : {}),
+      response: {
+        202: acceptedResponse({ writes }),
+        400: errorResponse(400, [
+          'VALIDATION_ERROR',
+          'INVALID_QUERY_STRING',
+          'BAD_URL',
+          ...(body ? (['INVALID_JSON', 'INVALID_UTF8', 'FORBIDDEN_PROPERTY'] as const) : [])
+        ]),
+        ...(writes ? { 409: errorResponse(409, ['IDEMPOTENCY_KEY_IN_USE']) } : {}),
+        ...(body
+          ? {
+              413: errorResponse(413, ['PAYLOAD_TOO_LARGE']),
+              415: errorResponse(415, ['UNSUPPORTED_MEDIA_TYPE'])
+            }
+          : {}),
+        ...(writes ? { 422: errorResponse(422, ['IDEMPOTENCY_KEY_MISMATCH']) } : {}),
+        503: errorResponse(503, ['SERVICE_UNAVAILABLE'])
+      }
     },
     // An empty body is as valid as `{}`: every field may come from the query string instead.
     preValidation: async (request) => {
@@ -85,53 +137,103 @@ export function operationRoute<T extends RequestEventType>(
       }
     },
     handler: async (request, reply) => {
-      const merged: Fields = {
+      const fields: Fields = {
         ...(request.query as Fields | undefined),
         // A GET or DELETE body has no meaning here (Fastify parses a DELETE one): not used.
         ...(withBody(spec.method) ? (request.body as Fields) : {}),
         ...(request.params as Fields | undefined)
       }
-      const missing = (spec.required ?? []).filter((field) => merged[field] === undefined)
+      const missing = (spec.required ?? []).filter((field) => fields[field] === undefined)
       if (missing.length > 0) {
         throw badRequest(
-          `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required (query string or JSON body)`
+          `${missing.join(', ')} ${missing.length === 1 ? 'é obrigatório' : 'são obrigatórios'} (na query string ou no corpo JSON)`
         )
       }
-      const data = completeRequest(spec.eventType, merged as CompleterInput[T])
+      // Bound to what the client sent, before generation: a retry regenerates nothing.
+      const idempotency = idempotencyScopeOf(request, spec, fields)
+      const data = completeRequest(spec.eventType, fields as CompleterInput[T])
       const problem = spec.check?.(data) ?? contractProblem(spec.eventType, data)
       if (problem) throw badRequest(problem)
-      return accept(app, request, reply, spec, data)
+      const accepted = idempotency
+        ? await acceptOnce(app, idempotency, () => accept(app, request, spec, data))
+        : { body: await accept(app, request, spec, data), replayed: false }
+      reply.code(202).header('Location', accepted.body.status_url).header('Retry-After', '1')
+      if (accepted.replayed) reply.header('Idempotent-Replayed', 'true')
+      return accepted.body
     }
   })
 }
 
+interface AcceptedBody extends Fields {
+  mensagem: string
+  correlation_id: string
+  status_url: string
+}
+
+/** The Idempotency-Key of a write request, bound to its client, method, route and fields. */
+function idempotencyScopeOf(
+  request: FastifyRequest,
+  spec: OperationRouteSpec<RequestEventType>,
+  fields: Fields
+): IdempotencyScope | undefined {
+  if (spec.method === 'GET') return undefined
+  const key = request.headers['idempotency-key']
+  if (typeof key !== 'string' || key === '') return undefined
+  const apiKey = request.headers[API_KEY_HEADER]
+  return {
+    client: idempotencyClient(typeof apiKey === 'string' ? apiKey : undefined),
+    key,
+    fingerprint: requestFingerprint({ method: spec.method, route: spec.url, fields })
+  }
+}
+
+/**
+ * Accepts a request at most once per Idempotency-Key: the first use publishes it, a repeat of
+ * the same request gets the first 202 again, and nothing is published for a different request
+ * under the same key (422) or while the first one is still being accepted (409).
+ */
+async function acceptOnce(
+  app: FastifyInstance,
+  scope: IdempotencyScope,
+  acceptNew: () => Promise<AcceptedBody>
+): Promise<{ body: AcceptedBody; replayed: boolean }> {
+  const claim = await app.idempotency.claim(scope)
+  if (claim.outcome === 'replay') return { body: claim.response as AcceptedBody, replayed: true }
+  if (claim.outcome === 'mismatch') {
+    throw new HttpError(
+      422,
+      'IDEMPOTENCY_KEY_MISMATCH',
+      'Esta Idempotency-Key já foi usada em outra requisição (outro método, caminho ou dados); use uma chave nova para uma requisição nova'
+    )
+  }
+  if (claim.outcome === 'in-flight') {
+    throw new HttpError(
+      409,
+      'IDEMPOTENCY_KEY_IN_USE',
+      'Uma requisição com esta Idempotency-Key ainda está sendo aceita; tente novamente em instantes',
+      { retryAfterSeconds: 1 }
+    )
+  }
+  let body: AcceptedBody
+  try {
+    body = await acceptNew()
+  } catch (err) {
+    await app.idempotency.release(scope).catch(() => {})
+    throw err
+  }
+  await app.idempotency.complete(scope, body).catch((err: unknown) => {
+    app.log.error({ err, correlation_id: body.correlation_id }, 'idempotency key not recorded')
+  })
+  return { body, replayed: false }
+}
+
+/** Publishes the request, records it pending and returns the 202 body. */
 async function accept<T extends RequestEventType>(
   app: FastifyInstance,
   request: FastifyRequest,
-  reply: FastifyReply,
   spec: OperationRouteSpec<T>,
   data: RequestData<T>
-) {
-  const idempotencyKey = request.headers['idempotency-key'] as string | undefined
-  if (idempotencyKey) {
-    const claim = await app.statusStore.claimIdempotencyKey(idempotencyKey)
-    if (!claim.claimed) {
-      if (!claim.response) {
-        throw new HttpError(
-          409,
-          'IDEMPOTENCY_KEY_IN_USE',
-          'A request with this Idempotency-Key is still being accepted; retry shortly'
-        )
-      }
-      return reply
-        .code(202)
-        .header('Location', claim.response.status_url as string)
-        .header('Retry-After', '1')
-        .header('Idempotent-Replayed', 'true')
-        .send(claim.response)
-    }
-  }
-
+): Promise<AcceptedBody> {
   const correlationId = randomUUID()
   const acceptedAt = new Date().toISOString()
   const envelope = {
@@ -145,12 +247,7 @@ async function accept<T extends RequestEventType>(
     data
   } as RequestEnvelope
 
-  try {
-    await app.requests.publish(envelope, String(spec.key(data)))
-  } catch (err) {
-    if (idempotencyKey) await app.statusStore.releaseIdempotencyKey(idempotencyKey).catch(() => {})
-    throw err
-  }
+  await app.requests.publish(envelope, String(spec.key(data)))
 
   try {
     await app.statusStore.markPending(correlationId, spec.eventType, acceptedAt)
@@ -159,18 +256,11 @@ async function accept<T extends RequestEventType>(
     request.log.error({ err, correlation_id: correlationId }, 'pending status not recorded')
   }
 
-  const statusUrl = `/status/${correlationId}`
-  const body = {
+  request.acceptedOperation = { correlation_id: correlationId, event_type: spec.eventType }
+  return {
     mensagem: spec.mensagem,
     correlation_id: correlationId,
-    status_url: statusUrl,
+    status_url: `/status/${correlationId}`,
     ...spec.echo(data)
   }
-  if (idempotencyKey) {
-    await app.statusStore.completeIdempotencyKey(idempotencyKey, body).catch((err: unknown) => {
-      request.log.error({ err, correlation_id: correlationId }, 'idempotency key not recorded')
-    })
-  }
-  request.acceptedOperation = { correlation_id: correlationId, event_type: spec.eventType }
-  return reply.code(202).header('Location', statusUrl).header('Retry-After', '1').send(body)
 }

@@ -2,8 +2,9 @@ import { EventType, UserId, UserOnlyData } from '@streaming/contracts'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { operationRoute } from './operation-route.ts'
+import { Tag } from './tags.ts'
 
-const tags = ['recomendacoes (MongoDB)']
+const tags = [Tag.recomendacoes]
 
 export default async function recomendacoes(app: FastifyInstance) {
   operationRoute(app, {

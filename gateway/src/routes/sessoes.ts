@@ -8,8 +8,9 @@ import {
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { operationRoute } from './operation-route.ts'
+import { Tag } from './tags.ts'
 
-const tags = ['sessoes (Redis)']
+const tags = [Tag.sessoes]
 const SessionParams = Type.Object({ session_id: SessionId })
 
 export default async function sessoes(app: FastifyInstance) {

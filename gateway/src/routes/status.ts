@@ -1,21 +1,23 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { HttpError } from '../errors.ts'
-import { ErrorResponse, StatusParams, StatusResponse } from '../schemas.ts'
+import { errorResponse, ref, StatusParams, StatusRecord, statusHeaders } from '../schemas.ts'
+import { Tag } from './tags.ts'
 
-const tags = ['status']
+const tags = [Tag.status]
 const MAX_WAIT_SECONDS = 30
 
 const notFound = (correlationId: string) =>
   new HttpError(
     404,
     'STATUS_NOT_FOUND',
-    `No operation ${correlationId} was accepted (or its status is past retention)`
+    `Nenhuma operação ${correlationId} foi aceita (ou seu status já passou do período de retenção)`
   )
 
 export default async function status(app: FastifyInstance) {
   app.get('/status/:correlation_id', {
     schema: {
+      operationId: 'getStatus',
       tags,
       summary: "An operation's status",
       description:
@@ -30,7 +32,16 @@ export default async function status(app: FastifyInstance) {
           })
         )
       }),
-      response: { 200: StatusResponse, 400: ErrorResponse, 404: ErrorResponse }
+      response: {
+        200: {
+          ...ref(StatusRecord),
+          description: 'The status: `pending` (with `Retry-After`), or the reply once it arrived',
+          headers: statusHeaders
+        },
+        400: errorResponse(400, ['VALIDATION_ERROR', 'INVALID_QUERY_STRING', 'BAD_URL']),
+        404: errorResponse(404, ['STATUS_NOT_FOUND']),
+        503: errorResponse(503, ['SERVICE_UNAVAILABLE'])
+      }
     },
     handler: async (request, reply) => {
       const { correlation_id: correlationId } = request.params as { correlation_id: string }
@@ -55,26 +66,43 @@ export default async function status(app: FastifyInstance) {
 
   app.delete('/status/:correlation_id', {
     schema: {
+      operationId: 'cancelOperation',
       tags,
-      summary: 'Cancel an operation still pending',
+      summary: 'Cancel an operation the processor has not started',
       description:
-        'The processor skips a cancelled operation and its status becomes `cancelled`. An operation already finished answers 409.',
+        'Definitive: a 200 means the operation will never be applied, and its status is `cancelled` from now on. The gateway and the processor decide atomically (the processor claims an operation before it applies it; a cancellation wins only over an unclaimed one). An operation already claimed (`ALREADY_STARTED`) or finished (`ALREADY_FINISHED`) answers 409.',
       params: StatusParams,
-      response: { 202: StatusResponse, 404: ErrorResponse, 409: ErrorResponse }
+      response: {
+        200: {
+          ...ref(StatusRecord),
+          description: 'Cancelled: the operation will never be applied; its status is `cancelled`'
+        },
+        400: errorResponse(400, ['VALIDATION_ERROR', 'BAD_URL']),
+        404: errorResponse(404, ['STATUS_NOT_FOUND']),
+        409: errorResponse(409, ['ALREADY_STARTED', 'ALREADY_FINISHED']),
+        503: errorResponse(503, ['SERVICE_UNAVAILABLE'])
+      }
     },
-    handler: async (request, reply) => {
+    handler: async (request) => {
       const { correlation_id: correlationId } = request.params as { correlation_id: string }
-      const result = await app.statusStore.requestCancel(correlationId)
+      const result = await app.statusStore.cancel(correlationId)
       if (result.outcome === 'unknown') throw notFound(correlationId)
+      if (result.outcome === 'started') {
+        throw new HttpError(
+          409,
+          'ALREADY_STARTED',
+          `A operação ${correlationId} já está sendo processada e não pode mais ser cancelada`
+        )
+      }
       if (result.outcome === 'finished') {
         throw new HttpError(
           409,
           'ALREADY_FINISHED',
-          `Operation ${correlationId} already finished with status ${result.record.status}`
+          `A operação ${correlationId} já terminou com status ${result.record.status}`
         )
       }
-      request.log.info({ correlation_id: correlationId }, 'cancellation requested')
-      return reply.code(202).header('Location', `/status/${correlationId}`).send(result.record)
+      request.log.info({ correlation_id: correlationId }, 'operation cancelled')
+      return result.record
     }
   })
 }

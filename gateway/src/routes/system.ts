@@ -1,8 +1,9 @@
 import { checkDependency } from '@streaming/contracts'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
+import { Tag } from './tags.ts'
 
-const tags = ['system']
+const tags = [Tag.sistema]
 
 const HealthResponse = Type.Object({
   status: Type.Enum(['ok', 'unavailable']),
@@ -14,6 +15,7 @@ const HealthResponse = Type.Object({
 export default async function system(app: FastifyInstance, options: { version: string }) {
   app.get('/', {
     schema: {
+      operationId: 'getServiceInfo',
       tags,
       summary: 'Service name, version and status',
       response: {
@@ -35,6 +37,7 @@ export default async function system(app: FastifyInstance, options: { version: s
 
   app.get('/health', {
     schema: {
+      operationId: 'getHealth',
       tags,
       summary: 'Readiness: Kafka and the status store (Redis) checked for real',
       response: { 200: HealthResponse, 503: HealthResponse }
@@ -58,7 +61,18 @@ export default async function system(app: FastifyInstance, options: { version: s
   })
 
   app.get('/metrics', {
-    schema: { tags, summary: 'Prometheus metrics' },
+    schema: {
+      operationId: 'getMetrics',
+      tags,
+      summary: 'Prometheus metrics',
+      produces: ['text/plain'],
+      response: {
+        200: {
+          description: 'Prometheus text exposition format',
+          content: { 'text/plain': { schema: Type.String() } }
+        }
+      }
+    },
     handler: async (_request, reply) => {
       return reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics())
     }

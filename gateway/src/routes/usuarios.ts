@@ -9,8 +9,9 @@ import {
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { operationRoute } from './operation-route.ts'
+import { Tag } from './tags.ts'
 
-const tags = ['usuarios (PostgreSQL)']
+const tags = [Tag.usuarios]
 const UserParams = Type.Object({ user_id: UserId })
 const withoutUser = <S extends Parameters<typeof Type.Omit>[0]>(schema: S) =>
   Type.Partial(Type.Omit(schema, ['user_id']))
@@ -41,7 +42,7 @@ export default async function usuarios(app: FastifyInstance) {
     input: withoutUser(UpdateSubscriptionData),
     check: (data) =>
       data.fim < data.inicio
-        ? `fim (${data.fim}) must not be before inicio (${data.inicio})`
+        ? `fim (${data.fim}) não pode ser anterior a inicio (${data.inicio})`
         : undefined,
     key: (data) => data.user_id,
     echo: (data) => ({ assinatura: data }),

@@ -60,7 +60,7 @@ test('bytes that are not UTF-8 are a 400 naming the problem, not U+FFFD', async 
     assert.equal(response.statusCode, 400, `${bytes.join(',')}: ${response.body}`)
     const body = response.json<ErrorBody>()
     assert.equal(body.code, 'INVALID_UTF8')
-    assert.equal(body.message, 'body is not valid UTF-8')
+    assert.equal(body.message, 'o corpo não é UTF-8 válido')
   }
 })
 
@@ -73,7 +73,7 @@ test('an empty body is no body; malformed JSON is a 400 saying so', async (t) =>
   const malformed = await post(app, '{"nome": "Ana", ')
   assert.equal(malformed.statusCode, 400, malformed.body)
   assert.equal(malformed.json<ErrorBody>().code, 'INVALID_JSON')
-  assert.match(malformed.json<ErrorBody>().message, /^body is not valid JSON: ./)
+  assert.match(malformed.json<ErrorBody>().message, /^o corpo não é JSON válido: ./)
 })
 
 test('prototype-poisoning keys are refused at any depth, also deep in the body', async (t) => {
@@ -90,7 +90,7 @@ test('prototype-poisoning keys are refused at any depth, also deep in the body',
     assert.equal(response.statusCode, 400, `${payload.slice(0, 40)}: ${response.body}`)
     const body = response.json<ErrorBody>()
     assert.equal(body.code, 'FORBIDDEN_PROPERTY')
-    assert.equal(body.message, `body holds a forbidden property '${key}'`)
+    assert.equal(body.message, `o corpo contém uma propriedade proibida: '${key}'`)
   }
   assert.equal(({} as Record<string, unknown>).admin, undefined, 'no prototype was touched')
 
@@ -111,5 +111,5 @@ test('a body over the limit is a 413, declared or streamed', async (t) => {
   const oversize = JSON.stringify({ nome: 'x'.repeat(BODY_LIMIT) })
   const response = await post(app, oversize)
   assert.equal(response.statusCode, 413, response.body)
-  assert.match(response.json<ErrorBody>().message, /too large/i)
+  assert.match(response.json<ErrorBody>().message, /passa do máximo aceito de \d+ bytes/)
 })

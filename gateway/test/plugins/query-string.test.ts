@@ -28,7 +28,7 @@ test('malformed escapes and bytes that are not UTF-8 name the parameter', () => 
     ['nome=%ED%A0%80', 'querystring.nome'],
     ['nome=%C0%AF', 'querystring.nome'],
     ['nome=%zz', 'querystring.nome'],
-    ['%FF=1', 'querystring has a parameter name']
+    ['%FF=1', 'a query string tem um nome de parâmetro']
   ] as const
   for (const [query, names] of cases) {
     const problem = queryStringProblem(query)
@@ -53,7 +53,7 @@ test('the hook answers 400 before the route runs', async (t) => {
     statusCode: 400,
     code: 'INVALID_QUERY_STRING',
     error: 'Bad Request',
-    message: 'querystring.nome is not valid percent-encoded UTF-8'
+    message: 'querystring.nome não é UTF-8 válido codificado com %'
   })
   assert.equal(handled, 0)
 

@@ -45,7 +45,7 @@ test(
     assert.equal(body.statusCode, 429)
     assert.equal(body.code, 'RATE_LIMITED')
     assert.equal(body.error, 'Too Many Requests')
-    assert.match(String(body.message), /at most 3 per 60 s/)
+    assert.match(String(body.message), /no máximo 3 a cada 60 s/)
     assert.equal(await topicSize(kafka, topics.requests), published, 'a 429 publishes nothing')
 
     // The status routes share the client's budget.

@@ -1,0 +1,342 @@
+import { maxHeaderSize, STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type {
+  ConnectionError,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaValidationError
+} from 'fastify'
+import fp from 'fastify-plugin'
+import FindMyWay from 'find-my-way'
+
+/**
+ * The longest request target (path and query string) a service answers; longer ones get 414.
+ * 8 KiB is what HTTP/1.1 implementations are expected to take (RFC 9110 §4.1: at least 8000
+ * octets), what nginx in front of the dashboard passes (`large_client_header_buffers 4 8k`) and
+ * half of Node's limit on the whole request head, so the headers keep room of their own. No
+ * legitimate URL comes close: the longest query-string input (a 2000-character synopsis) is
+ * ~3 KiB encoded, and a larger input belongs in a JSON body.
+ */
+export const MAX_URL_LENGTH = 8192
+
+/** Stable codes of the errors answered by the HTTP layer of every service. */
+export const HttpErrorCode = {
+  routeNotFound: 'ROUTE_NOT_FOUND',
+  methodNotAllowed: 'METHOD_NOT_ALLOWED',
+  uriTooLong: 'URI_TOO_LONG',
+  headersTooLarge: 'HEADERS_TOO_LARGE',
+  requestTimeout: 'REQUEST_TIMEOUT',
+  badRequest: 'BAD_REQUEST',
+  badUrl: 'BAD_URL',
+  validation: 'VALIDATION_ERROR',
+  notAcceptable: 'NOT_ACCEPTABLE',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  rateLimited: 'RATE_LIMITED',
+  internal: 'INTERNAL_ERROR'
+} as const
+
+/** The platform's error shape, on all three services. */
+export interface ErrorBody {
+  statusCode: number
+  error: string
+  code: string
+  message: string
+}
+
+export function errorBody(statusCode: number, code: string, message: string): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message }
+}
+
+const pathOf = (url: string) => url.split('?', 1)[0] ?? url
+
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+const byMethodOrder = (a: string, b: string) => {
+  const rank = (method: string) => {
+    const index = METHOD_ORDER.indexOf(method)
+    return index === -1 ? METHOD_ORDER.length : index
+  }
+  return rank(a) - rank(b) || a.localeCompare(b)
+}
+
+const noop = () => {}
+
+/**
+ * 404 for an unknown path, 405 with `Allow` for a known path with a method it does not declare,
+ * 414 for a URL past MAX_URL_LENGTH; register it before the routes, which it learns as they are
+ * added. A catch-all route (`*`, as @fastify/cors adds for OPTIONS) makes its method allowed on
+ * every known path without making any unknown path known.
+ */
+export const httpErrors = fp(
+  async (app: FastifyInstance) => {
+    const config = app.initialConfig
+    const routerOptions: FindMyWay.Config<FindMyWay.HTTPVersion.V1> & {
+      useSemicolonDelimiter: boolean
+    } = {
+      caseSensitive: config.caseSensitive ?? true,
+      ignoreTrailingSlash: config.ignoreTrailingSlash ?? false,
+      ignoreDuplicateSlashes: config.ignoreDuplicateSlashes ?? false,
+      useSemicolonDelimiter: config.useSemicolonDelimiter ?? false,
+      // A path with an over-long parameter is still that path (Fastify answers its own method).
+      maxParamLength: MAX_URL_LENGTH,
+      querystringParser: () => ({})
+    }
+    const routes = FindMyWay(routerOptions)
+    const methods = new Set<string>()
+    const everywhere = new Set<string>()
+
+    app.addHook('onRoute', (route) => {
+      const routeMethods = Array.isArray(route.method) ? route.method : [route.method]
+      if (route.url === '*' || route.url === '/*') {
+        for (const method of routeMethods) everywhere.add(method)
+        return
+      }
+      // `/` in a prefixed plugin is both `/prefix` and `/prefix/`; Fastify reports only the first.
+      const { routePath, prefixTrailingSlash } = route as { routePath?: string } & typeof route
+      const urls =
+        routePath === '' && (prefixTrailingSlash ?? 'both') === 'both'
+          ? [route.url, `${route.url}/`]
+          : [route.url]
+      for (const method of routeMethods) {
+        methods.add(method)
+        for (const url of urls) {
+          try {
+            routes.on(method as FindMyWay.HTTPMethod, url, noop)
+          } catch {
+            // Already known (the trailing-slash twin under ignoreTrailingSlash).
+          }
+        }
+      }
+    })
+
+    app.addHook('onRequest', (request, reply, done) => {
+      const length = request.raw.url?.length ?? 0
+      if (length <= MAX_URL_LENGTH) return done()
+      reply
+        .code(414)
+        .send(
+          errorBody(
+            414,
+            HttpErrorCode.uriTooLong,
+            `A URL tem ${length} caracteres; o máximo aceito é ${MAX_URL_LENGTH}`
+          )
+        )
+    })
+
+    app.setNotFoundHandler((request, reply) => {
+      const url = request.raw.url ?? request.url
+      const allowed = [...methods].filter((method) => routes.find(method as never, url) !== null)
+      const path = pathOf(request.url)
+      // A handler that declined (reply.callNotFound()) is not a missing method.
+      if (allowed.length === 0 || allowed.includes(request.method)) {
+        return reply
+          .code(404)
+          .send(
+            errorBody(
+              404,
+              HttpErrorCode.routeNotFound,
+              `Rota não encontrada: ${request.method} ${path}`
+            )
+          )
+      }
+      for (const method of everywhere) if (!allowed.includes(method)) allowed.push(method)
+      allowed.sort(byMethodOrder)
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send(
+          errorBody(
+            405,
+            HttpErrorCode.methodNotAllowed,
+            `O método ${request.method} não é permitido em ${path}; métodos permitidos: ${allowed.join(', ')}`
+          )
+        )
+    })
+  },
+  { name: 'http-errors', fastify: '5.x' }
+)
+
+const requestLine = /^[A-Z-]+ (\S*)/
+
+/**
+ * Fastify's `clientErrorHandler` server option: answers, in the platform's shape, what Node's
+ * parser refuses before any routing. A request head past Node's limit (`maxHeaderSize`, 16 KiB)
+ * is 414 when its request line alone is past MAX_URL_LENGTH, 431 otherwise.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  err: ConnectionError,
+  socket: Socket
+): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  let body: ErrorBody
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    const packet: unknown = err.rawPacket
+    const head = Buffer.isBuffer(packet) ? packet.toString('latin1', 0, MAX_URL_LENGTH + 64) : ''
+    const target = requestLine.exec(head)?.[1] ?? ''
+    body =
+      target.length > MAX_URL_LENGTH
+        ? errorBody(
+            414,
+            HttpErrorCode.uriTooLong,
+            `A URL passa do máximo aceito de ${MAX_URL_LENGTH} caracteres`
+          )
+        : errorBody(
+            431,
+            HttpErrorCode.headersTooLarge,
+            `Os cabeçalhos da requisição passam do máximo aceito de ${maxHeaderSize} bytes`
+          )
+  } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    body = errorBody(
+      408,
+      HttpErrorCode.requestTimeout,
+      'A requisição não chegou completa dentro do prazo'
+    )
+  } else {
+    body = errorBody(400, HttpErrorCode.badRequest, 'Requisição HTTP malformada')
+  }
+  this.log.info(
+    { err: { code: err.code, message: err.message }, statusCode: body.statusCode },
+    'client error answered before routing'
+  )
+  // Never into the middle of a response already under way on this connection (as Node does).
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (socket.writable && !inFlight?.headersSent) {
+    const json = JSON.stringify(body)
+    socket.write(
+      `HTTP/1.1 ${body.statusCode} ${body.error}\r\n` +
+        'Connection: close\r\n' +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`
+    )
+  }
+  socket.destroy(err)
+}
+
+/**
+ * Fastify's `frameworkErrors` server option: what the router refuses before any route (a URL
+ * that does not decode, a path parameter past `maxParamLength`), in the platform's shape.
+ */
+export function frameworkErrors(
+  err: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply
+): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const max = request.server.initialConfig.maxParamLength ?? 100
+    reply
+      .code(414)
+      .send(
+        errorBody(
+          414,
+          HttpErrorCode.uriTooLong,
+          `Um parâmetro do caminho passa do máximo aceito de ${max} caracteres`
+        )
+      )
+  } else if (err.code === 'FST_ERR_BAD_URL') {
+    reply
+      .code(400)
+      .send(errorBody(400, HttpErrorCode.badUrl, `URL inválida: ${pathOf(request.url)}`))
+  } else {
+    request.log.error({ err }, 'request failed before routing')
+    reply
+      .code(500)
+      .send(errorBody(500, HttpErrorCode.internal, 'Erro interno; os detalhes estão no log'))
+  }
+}
+
+/** The server options every service passes to `Fastify()`. */
+export const httpServerOptions = { clientErrorHandler, frameworkErrors }
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'um número inteiro',
+  number: 'um número',
+  string: 'um texto',
+  boolean: 'verdadeiro ou falso',
+  array: 'uma lista',
+  object: 'um objeto',
+  null: 'nulo'
+}
+
+/** One validation problem as a Portuguese sentence naming the field, e.g. `querystring.limit …`. */
+export function describeIssue(issue: FastifySchemaValidationError, dataVar: string): string {
+  const path = [dataVar, ...issue.instancePath.split('/').filter(Boolean)].join('.')
+  const params = issue.params as Record<string, unknown>
+  switch (issue.keyword) {
+    case 'required':
+      return `${path}.${String(params.missingProperty)} é obrigatório`
+    case 'additionalProperties':
+      return `${path} tem um campo desconhecido: '${String(params.additionalProperty)}'`
+    case 'enum':
+      return `${path} deve ser um destes valores: ${(params.allowedValues as unknown[]).map(String).join(', ')}`
+    case 'type':
+      return `${path} deve ser ${String(params.type)
+        .split(',')
+        .map((type) => TYPE_NAMES[type] ?? type)
+        .join(' ou ')}`
+    case 'minimum':
+      return `${path} deve ser no mínimo ${String(params.limit)}`
+    case 'maximum':
+      return `${path} deve ser no máximo ${String(params.limit)}`
+    case 'exclusiveMinimum':
+      return `${path} deve ser maior que ${String(params.limit)}`
+    case 'exclusiveMaximum':
+      return `${path} deve ser menor que ${String(params.limit)}`
+    case 'minLength':
+      return `${path} deve ter pelo menos ${String(params.limit)} caracteres`
+    case 'maxLength':
+      return `${path} deve ter no máximo ${String(params.limit)} caracteres`
+    case 'format':
+    case 'pattern':
+      return `${path} não está no formato esperado`
+    default:
+      return `${path} é inválido`
+  }
+}
+
+/** Codes and messages of the 4xx errors Fastify raises itself (its own texts are English). */
+const CLIENT_ERRORS: Record<number, [string, string]> = {
+  400: [HttpErrorCode.badRequest, 'Requisição inválida'],
+  406: [
+    HttpErrorCode.notAcceptable,
+    'Nenhum formato de resposta aceito pelo cliente está disponível'
+  ],
+  413: [HttpErrorCode.payloadTooLarge, 'O corpo da requisição passa do tamanho máximo aceito'],
+  415: [HttpErrorCode.unsupportedMediaType, 'Tipo de conteúdo não suportado'],
+  429: [HttpErrorCode.rateLimited, 'Requisições demais; tente de novo mais tarde']
+}
+
+/**
+ * An error handler answering in the platform's shape: 400 naming the field for bad input, other
+ * 4xx with their status, 5xx as a 500 whose details stay in the log (`service` names that log).
+ */
+export function createErrorHandler(service: string) {
+  return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    if (err.validation) {
+      const message = err.validation
+        .map((issue) => describeIssue(issue, err.validationContext ?? 'request'))
+        .join('; ')
+      return reply.code(400).send(errorBody(400, HttpErrorCode.validation, message))
+    }
+    const statusCode = err.statusCode ?? 500
+    if (statusCode < 400 || statusCode >= 500) {
+      request.log.error({ err }, 'request failed')
+      return reply
+        .code(500)
+        .send(
+          errorBody(
+            500,
+            HttpErrorCode.internal,
+            `Erro interno; os detalhes estão no log do ${service}`
+          )
+        )
+    }
+    const [code, message] = CLIENT_ERRORS[statusCode] ?? [
+      HttpErrorCode.badRequest,
+      `Requisição recusada (status ${statusCode})`
+    ]
+    return reply.code(statusCode).send(errorBody(statusCode, code, message))
+  }
+}

@@ -1,0 +1,89 @@
+// The gateway's error answers: on a bare Fastify with its error and CORS plugins, 405 with Allow
+// (OPTIONS included: CORS answers preflights on every path) beside working preflights; on the
+// real gateway (Kafka and Redis of the native stack), its own routes and a real socket.
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { test } from 'node:test'
+import { httpErrors, httpServerOptions } from '@streaming/contracts'
+import Fastify from 'fastify'
+import { HttpError } from '../../src/errors.ts'
+import cors from '../../src/plugins/cors.ts'
+import errors from '../../src/plugins/errors.ts'
+import { assertOversizeAnswers, listenOnFreePort } from '../../../test/helpers/raw-http.ts'
+import { startPlatform } from '../../../test/helpers/platform.ts'
+
+const origin = 'http://127.0.0.1:8089'
+
+test('405 with Allow beside CORS: preflights still answered, unknown paths 404', async (t) => {
+  const app = Fastify({ ...httpServerOptions })
+  t.after(() => app.close())
+  await app.register(errors)
+  await app.register(httpErrors)
+  await app.register(cors, { origins: [origin] })
+  app.get('/health', async () => ({ status: 'ok' }))
+  app.post('/usuarios', async () => {
+    throw new HttpError(409, 'ALREADY_FINISHED', 'Operação já concluída')
+  })
+
+  const wrong = await app.inject({ method: 'DELETE', url: '/health', headers: { origin } })
+  assert.equal(wrong.statusCode, 405, wrong.body)
+  assert.equal(wrong.headers.allow, 'GET, HEAD, OPTIONS')
+  assert.equal(wrong.headers['access-control-allow-origin'], origin, 'readable by the dashboard')
+  assert.deepEqual(wrong.json(), {
+    statusCode: 405,
+    error: 'Method Not Allowed',
+    code: 'METHOD_NOT_ALLOWED',
+    message: 'O método DELETE não é permitido em /health; métodos permitidos: GET, HEAD, OPTIONS'
+  })
+
+  const preflight = await app.inject({
+    method: 'OPTIONS',
+    url: '/usuarios',
+    headers: { origin, 'access-control-request-method': 'POST' }
+  })
+  assert.equal(preflight.statusCode, 204)
+  assert.equal(preflight.headers['access-control-allow-origin'], origin)
+
+  const missing = await app.inject({ method: 'GET', url: '/nada?x=1' })
+  assert.equal(missing.statusCode, 404)
+  assert.deepEqual(missing.json(), {
+    statusCode: 404,
+    error: 'Not Found',
+    code: 'ROUTE_NOT_FOUND',
+    message: 'Rota não encontrada: GET /nada'
+  })
+
+  // The gateway's own errors keep their shape.
+  const conflict = await app.inject({ method: 'POST', url: '/usuarios' })
+  assert.equal(conflict.statusCode, 409)
+  assert.deepEqual(conflict.json(), {
+    statusCode: 409,
+    code: 'ALREADY_FINISHED',
+    error: 'Conflict',
+    message: 'Operação já concluída'
+  })
+})
+
+test('the real gateway: 405 with Allow on its routes, 414 and 431 on a socket', async (t) => {
+  const { app } = await startPlatform(t, { processors: 0 })
+  const id = randomUUID()
+  for (const [method, url, allow] of [
+    ['POST', '/health', 'GET, HEAD, OPTIONS'],
+    ['GET', '/usuarios', 'POST, OPTIONS'],
+    ['PUT', `/status/${id}`, 'GET, HEAD, DELETE, OPTIONS'],
+    ['DELETE', '/cache/conteudo/c-1', 'GET, HEAD, POST, OPTIONS'],
+    ['GET', `/sessoes/${id}`, 'DELETE, OPTIONS'],
+    ['POST', '/docs/json', 'GET, HEAD, OPTIONS']
+  ] as const) {
+    const response = await app.inject({ method, url })
+    assert.equal(response.statusCode, 405, `${method} ${url}: ${response.body}`)
+    assert.equal(response.headers.allow, allow, `${method} ${url}`)
+    assert.equal(response.json<{ code: string }>().code, 'METHOD_NOT_ALLOWED')
+  }
+  const missing = await app.inject({ method: 'GET', url: '/usuario' })
+  assert.equal(missing.statusCode, 404)
+  assert.equal(missing.json<{ code: string }>().code, 'ROUTE_NOT_FOUND')
+
+  const port = await listenOnFreePort(t, app)
+  await assertOversizeAnswers(port, '/')
+})
