@@ -125,7 +125,7 @@ export const httpErrors = fp(
         )
     })
 
-    app.setNotFoundHandler((request, reply) => {
+    const answerUnrouted = (request: FastifyRequest, reply: FastifyReply) => {
       const url = request.raw.url ?? request.url
       const allowed = [...methods].filter((method) => routes.find(method as never, url) !== null)
       const path = pathOf(request.url)
@@ -153,10 +153,20 @@ export const httpErrors = fp(
             `O método ${request.method} não é permitido em ${path}; métodos permitidos: ${allowed.join(', ')}`
           )
         )
-    })
+    }
+    app.setNotFoundHandler(answerUnrouted)
+    // For the error handlers: a request that failed on its way to the not-found handler.
+    app.decorate('answerUnrouted', answerUnrouted)
   },
   { name: 'http-errors', fastify: '5.x' }
 )
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The 404 or 405 of a request no route takes (see httpErrors). */
+    answerUnrouted?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply
+  }
+}
 
 const requestLine = /^[A-Z-]+ (\S*)/
 
@@ -288,6 +298,8 @@ export function describeIssue(issue: FastifySchemaValidationError, dataVar: stri
       return `${path} deve ter pelo menos ${String(params.limit)} caracteres`
     case 'maxLength':
       return `${path} deve ter no máximo ${String(params.limit)} caracteres`
+    case 'multipleOf':
+      return `${path} deve ser múltiplo de ${String(params.multipleOf)}`
     case 'format':
     case 'pattern':
       return `${path} não está no formato esperado`
@@ -314,6 +326,10 @@ const CLIENT_ERRORS: Record<number, [string, string]> = {
  */
 export function createErrorHandler(service: string) {
   return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    // A request no route takes that failed before the not-found handler: still its 404 or 405.
+    if (request.is404 && request.server.answerUnrouted) {
+      return request.server.answerUnrouted(request, reply)
+    }
     if (err.validation) {
       const message = err.validation
         .map((issue) => describeIssue(issue, err.validationContext ?? 'request'))

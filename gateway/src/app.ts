@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs'
 import {
-  customFormats,
   httpErrors,
   httpServerOptions,
   Topic,
   type TopicNames
 } from '@streaming/contracts'
-import type { Ajv } from 'ajv'
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
 import { listOf, type GatewayConfig } from './config.ts'
+import { schemaController } from './validation.ts'
 import apiKey from './plugins/api-key.ts'
 import cors from './plugins/cors.ts'
 import errors from './plugins/errors.ts'
@@ -59,22 +58,7 @@ export async function buildApp(deps: GatewayDeps) {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.GATEWAY_BODY_LIMIT_BYTES,
     return503OnClosing: true,
-    ajv: {
-      customOptions: {
-        removeAdditional: false,
-        // Without it Ajv rejects amounts such as 19.9 as not a multiple of 0.01 (float division).
-        multipleOfPrecision: 8,
-        coerceTypes: 'array',
-        useDefaults: true,
-        allErrors: false
-      },
-      plugins: [
-        (ajv: Ajv) => {
-          for (const [name, check] of Object.entries(customFormats)) ajv.addFormat(name, check)
-          return ajv
-        }
-      ]
-    }
+    schemaController
   })
 
   await app.register(errors)

@@ -34,3 +34,16 @@ schemathesis.openapi.format(
     .filter(lambda base: len(set(base)) > 1)
     .map(_cpf),
 )
+
+
+# A subscription ends on or after the day it starts (`fim ≥ inicio`, checked by the gateway and
+# by PostgreSQL): a rule across two fields, which JSON Schema cannot state. Bodies that break it
+# are not generated as valid ones.
+@schemathesis.hook("filter_body").apply_to(operation_id="updateSubscription")
+def subscription_ends_after_it_starts(ctx, body):
+    if not isinstance(body, dict):
+        return True
+    inicio, fim = body.get("inicio"), body.get("fim")
+    if isinstance(inicio, str) and isinstance(fim, str):
+        return fim >= inicio
+    return True

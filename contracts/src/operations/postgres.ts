@@ -51,10 +51,13 @@ export const RecordPaymentData = Type.Object(
     user_id: UserId,
     valor: Type.Number({
       exclusiveMinimum: 0,
-      maximum: 99_999_999.99,
+      // Within a million every amount in cents is a binary double close enough to a multiple of
+      // 0.01 for both validators (Ajv at 6 digits, TypeBox) to check it exactly; far above that,
+      // 99,999,999.98 would fail `multipleOf` by rounding.
+      maximum: 1_000_000,
       multipleOf: 0.01,
       description:
-        'amount in BRL: more than 0, in cents; at most 99,999,999.99, what the NUMERIC(10, 2) column holds',
+        'amount in BRL: more than 0, in cents (at most two decimals); at most 1,000,000.00, far above any charge of a streaming service',
       examples: [29.9]
     }),
     forma_pagamento: FormaPagamento,

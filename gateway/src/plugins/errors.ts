@@ -31,6 +31,9 @@ export default fp(
     })
 
     app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+      // A request no route takes failed on its way to the not-found handler (a body-carrying
+      // method such as QUERY without a Content-Type): it still gets its 404 or 405.
+      if (request.is404 && app.answerUnrouted) return app.answerUnrouted(request, reply)
       if (err instanceof HttpError) {
         if (err.retryAfterSeconds !== undefined) {
           reply.header('Retry-After', String(err.retryAfterSeconds))

@@ -119,6 +119,8 @@ export function operationRoute<T extends RequestEventType>(
           'BAD_URL',
           ...(body ? (['INVALID_JSON', 'INVALID_UTF8', 'FORBIDDEN_PROPERTY'] as const) : [])
         ]),
+        // A path parameter with a pattern in the route: a value outside it names no route.
+        ...(spec.url.includes('(') ? { 404: errorResponse(404, ['ROUTE_NOT_FOUND']) } : {}),
         ...(writes ? { 409: errorResponse(409, ['IDEMPOTENCY_KEY_IN_USE']) } : {}),
         ...(body
           ? {
@@ -130,9 +132,10 @@ export function operationRoute<T extends RequestEventType>(
         503: errorResponse(503, ['SERVICE_UNAVAILABLE'])
       }
     },
-    // An empty body is as valid as `{}`: every field may come from the query string instead.
+    // No body is as valid as `{}`: every field may come from the query string instead. A JSON
+    // `null` is a body, and not an object: a 400.
     preValidation: async (request) => {
-      if (withBody(spec.method) && (request.body === undefined || request.body === null)) {
+      if (withBody(spec.method) && request.body === undefined) {
         request.body = {}
       }
     },

@@ -24,7 +24,8 @@ export default async function recomendacoes(app: FastifyInstance) {
 
   operationRoute(app, {
     method: 'GET',
-    url: '/recomendacoes/:user_id',
+    // Digits only, so that `GET /recomendacoes/gerar` is not this route with a bad id but a 405.
+    url: '/recomendacoes/:user_id(^\\d+$)',
     eventType: EventType.getRecommendations,
     tags,
     summary: "A user's current recommendations",
