@@ -86,6 +86,8 @@ export const httpErrors = fp(
     const routes = FindMyWay(routerOptions)
     const methods = new Set<string>()
     const everywhere = new Set<string>()
+    /** Methods of each path without parameters, e.g. `/recomendacoes/gerar` → POST. */
+    const staticPaths = new Map<string, Set<string>>()
 
     app.addHook('onRoute', (route) => {
       const routeMethods = Array.isArray(route.method) ? route.method : [route.method]
@@ -102,6 +104,9 @@ export const httpErrors = fp(
       for (const method of routeMethods) {
         methods.add(method)
         for (const url of urls) {
+          if (!/[:*]/.test(url)) {
+            staticPaths.set(url, (staticPaths.get(url) ?? new Set()).add(method))
+          }
           try {
             routes.on(method as FindMyWay.HTTPMethod, url, noop)
           } catch {
@@ -141,8 +146,13 @@ export const httpErrors = fp(
             )
           )
       }
+      return methodNotAllowed(request, reply, allowed)
+    }
+
+    const methodNotAllowed = (request: FastifyRequest, reply: FastifyReply, allowed: string[]) => {
       for (const method of everywhere) if (!allowed.includes(method)) allowed.push(method)
       allowed.sort(byMethodOrder)
+      const path = pathOf(request.url)
       return reply
         .code(405)
         .header('allow', allowed.join(', '))
@@ -154,9 +164,21 @@ export const httpErrors = fp(
           )
         )
     }
+
+    /**
+     * A path that is declared as such for other methods, reached with this one only through a
+     * route's parameter (`GET /recomendacoes/gerar` taken as `GET /recomendacoes/{user_id}`):
+     * its path parameters fail validation, and the answer is the 405 of that path.
+     */
+    const answerShadowed = (request: FastifyRequest, reply: FastifyReply) => {
+      const declared = staticPaths.get(pathOf(request.url))
+      if (!declared || declared.has(request.method)) return undefined
+      return methodNotAllowed(request, reply, [...declared])
+    }
     app.setNotFoundHandler(answerUnrouted)
     // For the error handlers: a request that failed on its way to the not-found handler.
     app.decorate('answerUnrouted', answerUnrouted)
+    app.decorate('answerShadowed', answerShadowed)
   },
   { name: 'http-errors', fastify: '5.x' }
 )
@@ -165,6 +187,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The 404 or 405 of a request no route takes (see httpErrors). */
     answerUnrouted?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply
+    /** The 405 of a declared path whose parameters failed validation for another method's route. */
+    answerShadowed?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined
   }
 }
 
@@ -331,6 +355,11 @@ export function createErrorHandler(service: string) {
       return request.server.answerUnrouted(request, reply)
     }
     if (err.validation) {
+      const shadowed =
+        err.validationContext === 'params'
+          ? request.server.answerShadowed?.(request, reply)
+          : undefined
+      if (shadowed) return shadowed
       const message = err.validation
         .map((issue) => describeIssue(issue, err.validationContext ?? 'request'))
         .join('; ')

@@ -42,6 +42,9 @@ export default fp(
         return reply.code(err.statusCode).send(errorBody(err.statusCode, err.code, err.message))
       }
       if (err.validation) {
+        const shadowed =
+          err.validationContext === 'params' ? app.answerShadowed?.(request, reply) : undefined
+        if (shadowed) return shadowed
         // The formatter above wrote the message already, naming every field.
         return reply.code(400).send(errorBody(400, HttpErrorCode.validation, err.message))
       }

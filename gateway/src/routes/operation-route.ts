@@ -119,8 +119,6 @@ export function operationRoute<T extends RequestEventType>(
           'BAD_URL',
           ...(body ? (['INVALID_JSON', 'INVALID_UTF8', 'FORBIDDEN_PROPERTY'] as const) : [])
         ]),
-        // A path parameter with a pattern in the route: a value outside it names no route.
-        ...(spec.url.includes('(') ? { 404: errorResponse(404, ['ROUTE_NOT_FOUND']) } : {}),
         ...(writes ? { 409: errorResponse(409, ['IDEMPOTENCY_KEY_IN_USE']) } : {}),
         ...(body
           ? {

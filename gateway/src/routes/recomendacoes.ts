@@ -24,8 +24,7 @@ export default async function recomendacoes(app: FastifyInstance) {
 
   operationRoute(app, {
     method: 'GET',
-    // Digits only, so that `GET /recomendacoes/gerar` is not this route with a bad id but a 405.
-    url: '/recomendacoes/:user_id(^\\d+$)',
+    url: '/recomendacoes/:user_id',
     eventType: EventType.getRecommendations,
     tags,
     summary: "A user's current recommendations",

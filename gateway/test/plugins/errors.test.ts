@@ -73,13 +73,19 @@ test('the real gateway: 405 with Allow on its routes, 414 and 431 on a socket', 
     ['PUT', `/status/${id}`, 'GET, HEAD, DELETE, OPTIONS'],
     ['DELETE', '/cache/conteudo/c-1', 'GET, HEAD, POST, OPTIONS'],
     ['GET', `/sessoes/${id}`, 'DELETE, OPTIONS'],
-    ['POST', '/docs/json', 'GET, HEAD, OPTIONS']
+    ['POST', '/docs/json', 'GET, HEAD, OPTIONS'],
+    // A declared path that another method's route would take as a parameter.
+    ['GET', '/recomendacoes/gerar', 'POST, OPTIONS'],
+    ['QUERY', '/health', 'GET, HEAD, OPTIONS']
   ] as const) {
     const response = await app.inject({ method, url })
     assert.equal(response.statusCode, 405, `${method} ${url}: ${response.body}`)
     assert.equal(response.headers.allow, allow, `${method} ${url}`)
     assert.equal(response.json<{ code: string }>().code, 'METHOD_NOT_ALLOWED')
   }
+  const badId = await app.inject({ method: 'GET', url: '/recomendacoes/abc' })
+  assert.equal(badId.statusCode, 400, 'a parameter that fails validation is still a 400')
+  assert.match(badId.json<{ message: string }>().message, /user_id/)
   const missing = await app.inject({ method: 'GET', url: '/usuario' })
   assert.equal(missing.statusCode, 404)
   assert.equal(missing.json<{ code: string }>().code, 'ROUTE_NOT_FOUND')
