@@ -1,10 +1,5 @@
 import { readFileSync } from 'node:fs'
-import {
-  httpErrors,
-  httpServerOptions,
-  Topic,
-  type TopicNames
-} from '@streaming/contracts'
+import { httpErrors, httpServerOptions, Topic, type TopicNames } from '@streaming/contracts'
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
