@@ -12,6 +12,7 @@ import { Client } from '@elastic/elasticsearch'
 import { RedisKey, Topic } from '@streaming/contracts'
 import { Redis } from 'ioredis'
 import { Kafka, logLevel } from 'kafkajs'
+import { cpuPerOperation, platformPids, sampleCpu } from './cpu.ts'
 
 const env = (name: string, fallback: string) => process.env[name] || fallback
 const num = (name: string, fallback: number) => Number(env(name, String(fallback)))
@@ -51,6 +52,7 @@ const kafka = new Kafka({
 })
 const admin = kafka.admin()
 const elasticsearch = new Client({ node: settings.elasticsearchUrl, requestTimeout: 10_000 })
+const pids = platformPids(root)
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -91,6 +93,8 @@ interface LoadResult {
   timeouts: number
   statusCodes: Record<string, number>
   accepted: number
+  /** CPU time of the load generator while it ran. */
+  cpuMs: number
 }
 
 async function load(task: Record<string, unknown>, timeoutMs: number): Promise<LoadResult> {
@@ -259,6 +263,7 @@ async function endToEnd(
   const acceptedFile = join(resultsDir, `.accepted-${runId}-${name}.txt`)
   const eventsBefore = await topicEnds(allTopics)
   const searchableBefore = await searchableEvents()
+  const cpuBefore = sampleCpu(pids)
   const startedAt = performance.now()
   const client = await load(
     {
@@ -282,8 +287,11 @@ async function endToEnd(
   const searchableAt = await waitFor('every event searchable', 600_000, async () => {
     return (await searchableEvents()) - searchableBefore >= events
   })
+  // Until every reply is recorded and every event searchable: the whole work of each operation.
+  const cpuMsPerOperation = cpuPerOperation(cpuBefore, sampleCpu(pids), ids.length, client.cpuMs)
   return {
     client,
+    cpuMsPerOperation,
     accepted: ids.length,
     operationsPerSecond: Math.round(ids.length / ((doneAt - startedAt) / 1000)),
     secondsUntilAllTerminal: round((doneAt - startedAt) / 1000),
@@ -429,8 +437,9 @@ async function main(): Promise<void> {
   log(
     `accept: POST /usuarios, ${settings.acceptConnections} connections, ${settings.acceptSeconds} s`
   )
+  const acceptCpuBefore = sampleCpu(pids)
   const acceptStarted = performance.now()
-  const accept = await load(
+  const acceptLoad = await load(
     {
       url: `${settings.gateway}/usuarios`,
       mode: 'fixed',
@@ -447,6 +456,16 @@ async function main(): Promise<void> {
     async () => (await processorLag()) === 0
   )
   const acceptDrainSeconds = round((drainedAt - acceptStarted) / 1000)
+  // Accepting and then processing them: the processor has caught up when this is read.
+  const accept = {
+    ...acceptLoad,
+    cpuMsPerOperation: cpuPerOperation(
+      acceptCpuBefore,
+      sampleCpu(pids),
+      acceptLoad.statusCodes['202'] ?? acceptLoad.requests,
+      acceptLoad.cpuMs
+    )
+  }
   log(
     `  ${Math.round(accept.requestsPerSecond)} requests/s, p50 ${accept.latencyMs.p50} ms, ` +
       `p99 ${accept.latencyMs.p99} ms; processor caught up after ${acceptDrainSeconds} s`
@@ -530,7 +549,7 @@ async function main(): Promise<void> {
     [
       'accept: POST /usuarios req/s',
       `${Math.round(accept.requestsPerSecond)} (${Math.round(results.accept.ratioToCeiling * 100)} % of ceiling)`,
-      '≥ 25 % of ceiling'
+      '≥ 20 % of ceiling'
     ],
     ['accept: latency p50 / p99', `${ms(accept.latencyMs.p50)} / ${ms(accept.latencyMs.p99)}`, '—'],
     [
@@ -541,7 +560,7 @@ async function main(): Promise<void> {
     [
       'end to end: ops/s until all terminal',
       `${e.operationsPerSecond} (${e.accepted} ops, ${JSON.stringify(e.byStatus)})`,
-      '≥ 3,000'
+      '≥ 1,600'
     ],
     [
       'end to end: accept→success p50/p95/p99',
@@ -551,7 +570,7 @@ async function main(): Promise<void> {
     [
       `fixed ${settings.fixedRate}/s: accept→success p50/p95/p99`,
       `${ms(f.acceptToSuccessMs.p50)} / ${ms(f.acceptToSuccessMs.p95)} / ${ms(f.acceptToSuccessMs.p99)}`,
-      'p99 < 50 ms'
+      'p99 < 250 ms'
     ],
     [
       `fixed ${settings.fixedRate}/s: achieved req/s, client p99`,
@@ -567,14 +586,30 @@ async function main(): Promise<void> {
     [
       'RSS at rest (MB) gw / proc / mon',
       `${rssAtRest.gateway} / ${rssAtRest.processor} / ${rssAtRest.monitor}`,
-      'gateway < 200'
+      'each < 150'
     ],
     [
       `RSS after ${settings.soakSeconds} s soak (MB)`,
       `${rssAfterSoak.gateway} / ${rssAfterSoak.processor} / ${rssAfterSoak.monitor}`,
-      'gateway < 200, flat'
+      'each < 150, flat'
+    ],
+    [
+      'CPU ms per operation, all processes: accept / e2e / fixed',
+      `${accept.cpuMsPerOperation.total} / ${e.cpuMsPerOperation.total} / ${f.cpuMsPerOperation.total}`,
+      'e2e ≤ 1.2'
     ]
   ])
+  const budgetRows: Array<[string, string, string]> = [
+    ['CPU ms per operation', 'accept / e2e / fixed rate', '']
+  ]
+  for (const name of Object.keys(e.cpuMsPerOperation)) {
+    budgetRows.push([
+      name,
+      [accept, e, f].map((run) => String(run.cpuMsPerOperation[name] ?? '—')).join(' / '),
+      ''
+    ])
+  }
+  printTable(budgetRows)
   log(`figures written to ${file}`)
 }
 

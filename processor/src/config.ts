@@ -17,6 +17,10 @@ export const ProcessorConfigSchema = Type.Object({
   REDIS_URL: Type.String({ minLength: 1, default: 'redis://127.0.0.1:6379' }),
   SESSION_TTL_SECONDS: seconds(1_800, 'expiry of a session without activity'),
   CONTENT_CACHE_TTL_SECONDS: seconds(3_600, 'expiry of a cached content entry'),
+  PROCESSOR_REPLY_LOG_RETENTION_SECONDS: seconds(
+    21_600,
+    'how long the reply to each request is remembered, so a redelivered request is answered again without being applied twice: longer than any processor outage it must ride over (uncommitted requests are redelivered when it is back), hours not days'
+  ),
   STATUS_RETENTION_SECONDS: seconds(
     86_400,
     "how long an operation's claim is kept: as long as the gateway keeps its status, so a late cancellation is still refused"

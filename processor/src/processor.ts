@@ -44,9 +44,6 @@ const { version } = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8')
 ) as { version: string }
 
-/** How long replies are remembered for redelivered requests: beyond any plausible redelivery. */
-const REPLY_LOG_RETENTION_SECONDS = 7 * 24 * 3600
-
 /**
  * The processor: a consumer group member on `user_events` that applies each request to its store
  * and publishes one reply on `response_events`, plus its health and metrics server.
@@ -112,7 +109,7 @@ export function createProcessor(deps: ProcessorDeps) {
   const processMessage = createMessageProcessor({
     handlers: deps.handlers ?? defaultHandlers,
     stores,
-    replyLog: createReplyLog(deps.redis, REPLY_LOG_RETENTION_SECONDS, keyPrefix),
+    replyLog: createReplyLog(deps.redis, config.PROCESSOR_REPLY_LOG_RETENTION_SECONDS, keyPrefix),
     claims: createClaims(deps.redis, config.STATUS_RETENTION_SECONDS),
     publishReply: (reply) =>
       replies.send({ key: reply.correlation_id, value: JSON.stringify(reply) }),
