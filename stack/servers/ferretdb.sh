@@ -81,10 +81,18 @@ ferretdb_start() {
   done
   postgres_init
   postgres_create_database "$database"
+  ferretdb_indexes "$database"
   stack_spawn ferretdb "$bin" \
     -listen-addr "$(ferretdb_addr)" \
     -postgresql-url "postgres://$POSTGRES_USER:$POSTGRES_PASSWORD@$POSTGRES_HOST:$POSTGRES_PORT/$database" \
     -log-level "${FERRETDB_LOG_LEVEL:-info}"
+}
+
+# Indexes FerretDB's SQL can use, kept up by an event trigger (stack/ferretdb/indexes.sql).
+ferretdb_indexes() {
+  postgres_as_owner "$(postgres_bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$POSTGRES_SOCKET_DIR" \
+    -p "$POSTGRES_PORT" -U postgres -d "$1" -f - <"$(ferretdb_src)/indexes.sql" ||
+    stack_die "ferretdb: the indexes of stack/ferretdb/indexes.sql could not be set up"
 }
 
 # Ready only when the server answers a real `ping` over the wire protocol (within 3 s).

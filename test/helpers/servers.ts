@@ -39,8 +39,8 @@ function newPostgresClient(database?: string): pg.Client {
   return new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 3_000 })
 }
 
-export async function connectPostgres(t: TestContext): Promise<pg.Client> {
-  const client = newPostgresClient()
+export async function connectPostgres(t: TestContext, database?: string): Promise<pg.Client> {
+  const client = newPostgresClient(database)
   await client.connect()
   defer(t, () => client.end())
   return client
