@@ -4,12 +4,21 @@
 # compared back to back:  bash bench/accept-cpu.sh [TREE ...]   (ROUNDS=2, SECONDS_PER_RUN=15)
 # Needs the native servers (npm run stack:up); each tree needs its node_modules. Prints one line
 # per run: accepted requests, req/s, client p99 and the gateway's CPU ms per request (/proc).
+# The requests are real: they land on user_events. So it refuses to run while a processor is up
+# (npm run down first), and a processor started later works through every one of them — unless
+# the groups are moved past them, or Kafka's data is reset (npm run stack:stop -- kafka;
+# rm -rf .stack/data/kafka; npm run stack:start -- kafka).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 ROUNDS="${ROUNDS:-2}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
 TREES=("$@")
 [ ${#TREES[@]} -eq 0 ] && TREES=("$ROOT")
+
+if curl -sf "127.0.0.1:${PROCESSOR_PORT:-8001}/health" >/dev/null 2>&1; then
+  echo "accept-cpu: a processor is running and would apply every request sent; npm run down first" >&2
+  exit 1
+fi
 
 load() { # url seconds → the load generator's JSON line
   (cd "$ROOT" && BENCH_LOAD="{\"url\":\"$1\",\"mode\":\"fixed\",\"method\":\"POST\",\"body\":\"{}\",\"connections\":64,\"durationSeconds\":$2}" \
