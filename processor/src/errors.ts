@@ -1,4 +1,4 @@
-import { ErrorCode, type ErrorCodeValue } from '@streaming/contracts'
+import { isRedisRefusingForNow, ErrorCode, type ErrorCodeValue } from '@streaming/contracts'
 
 /**
  * An operation that failed. `retryable` decides what the processor does with it: retry with
@@ -73,7 +73,7 @@ export function isTransientStoreError(err: unknown): boolean {
   if (name === 'MongoServerError' && typeof code === 'number' && transientMongoCodes.has(code)) {
     return true
   }
-  if (name === 'MaxRetriesPerRequestError') return true
+  if (name === 'MaxRetriesPerRequestError' || isRedisRefusingForNow(err)) return true
   return /Connection terminated|Connection is closed|timeout exceeded when trying to connect/i.test(
     err.message
   )

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { ReplyError } from 'ioredis'
 import { MongoServerError } from 'mongodb'
 import { callStore, isTransientStoreError, OperationError } from '../src/errors.ts'
 
@@ -36,4 +37,13 @@ test('callStore turns a transient failure into a retryable STORE_UNAVAILABLE', a
   assert.ok(err instanceof OperationError)
   assert.equal(err.retryable, true)
   assert.match(err.message, /MongoDB indisponível/)
+})
+
+test('Redis answers that mean "not now" (out of memory, loading) are transient, others not', () => {
+  // Under `noeviction`, a Redis at its maxmemory refuses every write with this.
+  const oom = new ReplyError("OOM command not allowed when used memory > 'maxmemory'.")
+  assert.ok(isTransientStoreError(oom))
+  assert.ok(isTransientStoreError(new ReplyError('LOADING Redis is loading the dataset in memory')))
+  assert.equal(isTransientStoreError(new ReplyError('WRONGTYPE Operation against a key')), false)
+  assert.equal(isTransientStoreError(new ReplyError('ERR syntax error')), false)
 })

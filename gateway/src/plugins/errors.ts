@@ -1,7 +1,16 @@
-import { createErrorHandler, describeIssue, errorBody, HttpErrorCode } from '@streaming/contracts'
+import {
+  createErrorHandler,
+  describeIssue,
+  errorBody,
+  HttpErrorCode,
+  isRedisRefusingForNow,
+  isRedisUnreachable
+} from '@streaming/contracts'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError } from '../errors.ts'
+
+const REDIS_RETRY_AFTER_SECONDS = 5
 
 /** Fastify's own 4xx errors, with the codes and Portuguese messages of the platform. */
 const fastifyErrors: Record<string, { code: string; message: (limit: number) => string }> = {
@@ -47,6 +56,20 @@ export default fp(
         if (shadowed) return shadowed
         // The formatter above wrote the message already, naming every field.
         return reply.code(400).send(errorBody(400, HttpErrorCode.validation, err.message))
+      }
+      if (isRedisRefusingForNow(err) || isRedisUnreachable(err)) {
+        // The status store is a dependency like Kafka: a bounded, explained 503, not a 500.
+        request.log.warn({ err }, 'Redis did not take the request')
+        reply.header('Retry-After', String(REDIS_RETRY_AFTER_SECONDS))
+        return reply
+          .code(503)
+          .send(
+            errorBody(
+              503,
+              'SERVICE_UNAVAILABLE',
+              'O armazenamento de status (Redis) não está aceitando a operação agora; tente novamente em alguns segundos'
+            )
+          )
       }
       const known = err.code ? fastifyErrors[err.code] : undefined
       if (known && err.statusCode) {

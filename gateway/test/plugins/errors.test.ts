@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { httpErrors, httpServerOptions } from '@streaming/contracts'
 import Fastify from 'fastify'
+import { Redis, ReplyError } from 'ioredis'
 import { HttpError } from '../../src/errors.ts'
 import cors from '../../src/plugins/cors.ts'
 import errors from '../../src/plugins/errors.ts'
@@ -92,4 +93,37 @@ test('the real gateway: 405 with Allow on its routes, 414 and 431 on a socket', 
 
   const port = await listenOnFreePort(t, app)
   await assertOversizeAnswers(port, '/')
+})
+
+test('Redis refusing writes or out of reach: 503 SERVICE_UNAVAILABLE with Retry-After', async (t) => {
+  // What Redis answers a write under `noeviction` once it reached maxmemory.
+  const app = Fastify()
+  t.after(() => app.close())
+  await app.register(errors)
+  app.get('/oom', async () => {
+    throw new ReplyError("OOM command not allowed when used memory > 'maxmemory'.")
+  })
+  const oom = await app.inject({ url: '/oom' })
+  assert.equal(oom.statusCode, 503, oom.body)
+  assert.equal(oom.headers['retry-after'], '5')
+  assert.equal(oom.json<{ code: string }>().code, 'SERVICE_UNAVAILABLE')
+  assert.match(oom.json<{ message: string }>().message, /Redis/)
+
+  // A real client whose Redis does not answer: bounded and explained.
+  const unreachable = new Redis('redis://127.0.0.1:1', {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 500,
+    lazyConnect: true
+  })
+  unreachable.on('error', () => {})
+  t.after(() => unreachable.disconnect())
+  const gateway = Fastify()
+  t.after(() => gateway.close())
+  await gateway.register(errors)
+  gateway.get('/status-like', async () => unreachable.get('status:x'))
+  const started = performance.now()
+  const down = await gateway.inject({ url: '/status-like' })
+  assert.equal(down.statusCode, 503, down.body)
+  assert.ok(performance.now() - started < 5_000, 'answered within a bound')
+  assert.equal(down.json<{ code: string }>().code, 'SERVICE_UNAVAILABLE')
 })
