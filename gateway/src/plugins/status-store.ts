@@ -20,7 +20,11 @@ export type CancelResult =
   | { outcome: 'finished'; record: OperationStatusRecord }
 
 export interface StatusStore {
-  /** Records a newly accepted operation; never overwrites a reply that arrived first. */
+  /**
+   * Records an operation about to be published, before Kafka has it: a status store that refuses
+   * writes then refuses the request (503) instead of accepting an operation it cannot track.
+   * Never overwrites a reply that arrived first.
+   */
   markPending: (
     correlationId: string,
     eventType: RequestEventType,
@@ -33,6 +37,8 @@ export interface StatusStore {
    */
   recordReplies: (replies: readonly ReplyEnvelope[]) => Promise<ReplyEnvelope[]>
   get: (correlationId: string) => Promise<OperationStatusRecord | undefined>
+  /** Removes the pending record of a request Kafka did not take (never a reply's record). */
+  forgetPending: (correlationId: string) => Promise<void>
   /** The record once it is terminal, or the latest one after `timeoutMs`. */
   waitForTerminal: (
     correlationId: string,
@@ -76,6 +82,13 @@ local updated = cjson.encode(record)
 redis.call('SET', KEYS[1], updated, 'KEEPTTL')
 redis.call('PUBLISH', KEYS[3], ARGV[5])
 return {'cancelled', updated}
+`
+
+/** Deletes a status record only while it is pending: a reply recorded meanwhile stays. */
+const forgetPendingScript = `
+local current = redis.call('GET', KEYS[1])
+if current and cjson.decode(current).status == 'pending' then redis.call('DEL', KEYS[1]) end
+return 0
 `
 
 const isTerminal = (record: OperationStatusRecord | undefined) =>
@@ -142,6 +155,10 @@ export default fp<StatusStoreOptions>(
         })
         await write.exec()
         return fresh
+      },
+
+      async forgetPending(correlationId) {
+        await redis.eval(forgetPendingScript, 1, RedisKey.status(correlationId))
       },
 
       async get(correlationId) {

@@ -248,13 +248,21 @@ async function accept<T extends RequestEventType>(
     data
   } as RequestEnvelope
 
-  await app.requests.publish(envelope, String(spec.key(data)))
-
+  // Recorded first: a status store that refuses writes (Redis down or out of memory) refuses the
+  // request with a 503 before anything is published, rather than accepting an operation whose
+  // status nobody could follow.
+  await app.statusStore.markPending(correlationId, spec.eventType, acceptedAt)
   try {
-    await app.statusStore.markPending(correlationId, spec.eventType, acceptedAt)
+    await app.requests.publish(envelope, String(spec.key(data)))
   } catch (err) {
-    // The request is durable in Kafka already; its reply will still record the status.
-    request.log.error({ err, correlation_id: correlationId }, 'pending status not recorded')
+    // Not accepted: no status stays behind for it.
+    await app.statusStore.forgetPending(correlationId).catch((forgetErr: unknown) => {
+      request.log.warn(
+        { err: forgetErr, correlation_id: correlationId },
+        'pending status not removed'
+      )
+    })
+    throw err
   }
 
   request.acceptedOperation = { correlation_id: correlationId, event_type: spec.eventType }
