@@ -121,6 +121,15 @@ async function rssMegabytes(): Promise<Record<string, number>> {
   return Object.fromEntries(entries)
 }
 
+/** Redis's `used_memory` and its number of keys. */
+async function redisFootprint(): Promise<{ bytes: number; keys: number }> {
+  const memory = await redis.info('memory')
+  return {
+    bytes: Number(/^used_memory:(\d+)/m.exec(memory)?.[1] ?? NaN),
+    keys: await redis.dbsize()
+  }
+}
+
 async function topicEnds(topics: string[]): Promise<number> {
   let total = 0
   for (const topic of topics) {
@@ -263,6 +272,7 @@ async function endToEnd(
   const acceptedFile = join(resultsDir, `.accepted-${runId}-${name}.txt`)
   const eventsBefore = await topicEnds(allTopics)
   const searchableBefore = await searchableEvents()
+  const redisBefore = await redisFootprint()
   const cpuBefore = sampleCpu(pids)
   const startedAt = performance.now()
   const client = await load(
@@ -289,9 +299,16 @@ async function endToEnd(
   })
   // Until every reply is recorded and every event searchable: the whole work of each operation.
   const cpuMsPerOperation = cpuPerOperation(cpuBefore, sampleCpu(pids), ids.length, client.cpuMs)
+  const redisAfter = await redisFootprint()
   return {
     client,
     cpuMsPerOperation,
+    // What the operations left in Redis (statuses, claims, the reply log, sessions, cache):
+    // memory and keys added per operation, before any of them expires.
+    redisPerOperation: {
+      bytes: Math.round((redisAfter.bytes - redisBefore.bytes) / ids.length),
+      keys: round((redisAfter.keys - redisBefore.keys) / ids.length, 2)
+    },
     accepted: ids.length,
     operationsPerSecond: Math.round(ids.length / ((doneAt - startedAt) / 1000)),
     secondsUntilAllTerminal: round((doneAt - startedAt) / 1000),
@@ -592,6 +609,11 @@ async function main(): Promise<void> {
       `RSS after ${settings.soakSeconds} s soak (MB)`,
       `${rssAfterSoak.gateway} / ${rssAfterSoak.processor} / ${rssAfterSoak.monitor}`,
       'each < 150, flat'
+    ],
+    [
+      'Redis per e2e operation: bytes / keys',
+      `${e.redisPerOperation.bytes} / ${e.redisPerOperation.keys}`,
+      'measured'
     ],
     [
       'CPU ms per operation, all processes: accept / e2e / fixed',
