@@ -8,6 +8,7 @@ import type {
   FastifyRequest,
   FastifySchemaValidationError
 } from 'fastify'
+import Fastify, { type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import FindMyWay from 'find-my-way'
 
@@ -49,6 +50,10 @@ export interface ErrorBody {
 export function errorBody(statusCode: number, code: string, message: string): ErrorBody {
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message }
 }
+
+/** Answers an error in the platform's shape. */
+export const sendError = (reply: FastifyReply, statusCode: number, code: string, message: string) =>
+  reply.code(statusCode).send(errorBody(statusCode, code, message))
 
 const pathOf = (url: string) => url.split('?', 1)[0] ?? url
 
@@ -119,15 +124,12 @@ export const httpErrors = fp(
     app.addHook('onRequest', (request, reply, done) => {
       const length = request.raw.url?.length ?? 0
       if (length <= MAX_URL_LENGTH) return done()
-      reply
-        .code(414)
-        .send(
-          errorBody(
-            414,
-            HttpErrorCode.uriTooLong,
-            `A URL tem ${length} caracteres; o máximo aceito é ${MAX_URL_LENGTH}`
-          )
-        )
+      sendError(
+        reply,
+        414,
+        HttpErrorCode.uriTooLong,
+        `A URL tem ${length} caracteres; o máximo aceito é ${MAX_URL_LENGTH}`
+      )
     })
 
     const answerUnrouted = (request: FastifyRequest, reply: FastifyReply) => {
@@ -136,15 +138,12 @@ export const httpErrors = fp(
       const path = pathOf(request.url)
       // A handler that declined (reply.callNotFound()) is not a missing method.
       if (allowed.length === 0 || allowed.includes(request.method)) {
-        return reply
-          .code(404)
-          .send(
-            errorBody(
-              404,
-              HttpErrorCode.routeNotFound,
-              `Rota não encontrada: ${request.method} ${path}`
-            )
-          )
+        return sendError(
+          reply,
+          404,
+          HttpErrorCode.routeNotFound,
+          `Rota não encontrada: ${request.method} ${path}`
+        )
       }
       return methodNotAllowed(request, reply, allowed)
     }
@@ -153,16 +152,13 @@ export const httpErrors = fp(
       for (const method of everywhere) if (!allowed.includes(method)) allowed.push(method)
       allowed.sort(byMethodOrder)
       const path = pathOf(request.url)
-      return reply
-        .code(405)
-        .header('allow', allowed.join(', '))
-        .send(
-          errorBody(
-            405,
-            HttpErrorCode.methodNotAllowed,
-            `O método ${request.method} não é permitido em ${path}; métodos permitidos: ${allowed.join(', ')}`
-          )
-        )
+      reply.header('allow', allowed.join(', '))
+      return sendError(
+        reply,
+        405,
+        HttpErrorCode.methodNotAllowed,
+        `O método ${request.method} não é permitido em ${path}; métodos permitidos: ${allowed.join(', ')}`
+      )
     }
 
     /**
@@ -260,29 +256,50 @@ export function frameworkErrors(
 ): void {
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     const max = request.server.initialConfig.maxParamLength ?? 100
-    reply
-      .code(414)
-      .send(
-        errorBody(
-          414,
-          HttpErrorCode.uriTooLong,
-          `Um parâmetro do caminho passa do máximo aceito de ${max} caracteres`
-        )
-      )
+    sendError(
+      reply,
+      414,
+      HttpErrorCode.uriTooLong,
+      `Um parâmetro do caminho passa do máximo aceito de ${max} caracteres`
+    )
   } else if (err.code === 'FST_ERR_BAD_URL') {
-    reply
-      .code(400)
-      .send(errorBody(400, HttpErrorCode.badUrl, `URL inválida: ${pathOf(request.url)}`))
+    sendError(reply, 400, HttpErrorCode.badUrl, `URL inválida: ${pathOf(request.url)}`)
   } else {
     request.log.error({ err }, 'request failed before routing')
-    reply
-      .code(500)
-      .send(errorBody(500, HttpErrorCode.internal, 'Erro interno; os detalhes estão no log'))
+    sendError(reply, 500, HttpErrorCode.internal, 'Erro interno; os detalhes estão no log')
   }
 }
 
 /** The server options every service passes to `Fastify()`. */
 export const httpServerOptions = { clientErrorHandler, frameworkErrors }
+
+/**
+ * The HTTP server of a worker service (processor, monitor): the platform's error answers and
+ * `GET /` with its name and version. Register the routes in a plugin (`server.register(...)`),
+ * so that httpErrors, loaded first, learns them.
+ */
+export function createServiceServer(options: {
+  name: string
+  version: string
+  logger: FastifyServerOptions['loggerInstance']
+  logController?: FastifyServerOptions['logController']
+}) {
+  const server = Fastify({
+    loggerInstance: options.logger,
+    ...(options.logController ? { logController: options.logController } : {}),
+    ...httpServerOptions
+  })
+  server.setErrorHandler(createErrorHandler(options.name))
+  server.register(httpErrors)
+  server.register(async (routes) => {
+    routes.get('/', async () => ({
+      name: `streaming-platform-${options.name}`,
+      version: options.version,
+      status: 'ok'
+    }))
+  })
+  return server
+}
 
 const TYPE_NAMES: Record<string, string> = {
   integer: 'um número inteiro',
@@ -344,15 +361,37 @@ const CLIENT_ERRORS: Record<number, [string, string]> = {
   429: [HttpErrorCode.rateLimited, 'Requisições demais; tente de novo mais tarde']
 }
 
+/** A service's own errors (typed errors, a dependency's failures) in the platform's terms. */
+export interface TranslatedError {
+  statusCode: number
+  code: string
+  message: string
+  retryAfterSeconds?: number
+}
+
+export type ErrorTranslation = (
+  err: FastifyError,
+  request: FastifyRequest
+) => TranslatedError | undefined
+
 /**
- * An error handler answering in the platform's shape: 400 naming the field for bad input, other
- * 4xx with their status, 5xx as a 500 whose details stay in the log (`service` names that log).
+ * An error handler answering in the platform's shape: what `translate` knows of the service's
+ * own errors first, then 400 naming the field for bad input, other 4xx with their status, 5xx as
+ * a 500 whose details stay in the log (`service` names that log).
  */
-export function createErrorHandler(service: string) {
+export function createErrorHandler(service: string, translate?: ErrorTranslation) {
   return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-    // A request no route takes that failed before the not-found handler: still its 404 or 405.
+    // A request no route takes that failed before the not-found handler (a body-carrying method
+    // such as QUERY without a Content-Type): still its 404 or 405.
     if (request.is404 && request.server.answerUnrouted) {
       return request.server.answerUnrouted(request, reply)
+    }
+    const translated = translate?.(err, request)
+    if (translated) {
+      if (translated.retryAfterSeconds !== undefined) {
+        reply.header('Retry-After', String(translated.retryAfterSeconds))
+      }
+      return sendError(reply, translated.statusCode, translated.code, translated.message)
     }
     if (err.validation) {
       const shadowed =
@@ -363,25 +402,22 @@ export function createErrorHandler(service: string) {
       const message = err.validation
         .map((issue) => describeIssue(issue, err.validationContext ?? 'request'))
         .join('; ')
-      return reply.code(400).send(errorBody(400, HttpErrorCode.validation, message))
+      return sendError(reply, 400, HttpErrorCode.validation, message)
     }
     const statusCode = err.statusCode ?? 500
     if (statusCode < 400 || statusCode >= 500) {
       request.log.error({ err }, 'request failed')
-      return reply
-        .code(500)
-        .send(
-          errorBody(
-            500,
-            HttpErrorCode.internal,
-            `Erro interno; os detalhes estão no log do ${service}`
-          )
-        )
+      return sendError(
+        reply,
+        500,
+        HttpErrorCode.internal,
+        `Erro interno; os detalhes estão no log do ${service}`
+      )
     }
     const [code, message] = CLIENT_ERRORS[statusCode] ?? [
       HttpErrorCode.badRequest,
       `Requisição recusada (status ${statusCode})`
     ]
-    return reply.code(statusCode).send(errorBody(statusCode, code, message))
+    return sendError(reply, statusCode, code, message)
   }
 }

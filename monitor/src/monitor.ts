@@ -2,15 +2,13 @@ import { readFileSync } from 'node:fs'
 import type { Client } from '@elastic/elasticsearch'
 import {
   checkDependency,
-  createErrorHandler,
-  errorBody,
-  httpErrors,
-  httpServerOptions,
+  createServiceServer,
+  sendError,
   Topic,
   withTimeout,
   type TopicNames
 } from '@streaming/contracts'
-import Fastify, { LogController } from 'fastify'
+import { LogController } from 'fastify'
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
 import Type, { type Static } from 'typebox'
@@ -189,17 +187,13 @@ export function createMonitor(deps: MonitorDeps) {
   }
 
   // Health checks and scrapes every few seconds would drown the log; failures are logged instead.
-  const http = Fastify({
-    loggerInstance: log.child({ component: 'http' }),
-    logController: new LogController({ disableRequestLogging: true }),
-    ...httpServerOptions
+  const http = createServiceServer({
+    name: 'monitor',
+    version,
+    logger: log.child({ component: 'http' }),
+    logController: new LogController({ disableRequestLogging: true })
   })
-  http.setErrorHandler(createErrorHandler('monitor'))
-  // 404, 405 with Allow and 414: registered before the routes, which it learns as they are added.
-  http.register(httpErrors)
   http.register(async (server) => {
-    server.get('/', async () => ({ name: 'streaming-platform-monitor', version, status: 'ok' }))
-
     server.get('/health', async (_request, reply) => {
       const [kafka, es] = await Promise.all([
         consuming
@@ -278,16 +272,13 @@ export function createMonitor(deps: MonitorDeps) {
           )
         } catch (err) {
           request.log.warn({ err: describeError(err) }, 'recent transactions unavailable')
-          return reply
-            .code(503)
-            .header('retry-after', '5')
-            .send(
-              errorBody(
-                503,
-                'SERVICE_UNAVAILABLE',
-                'Elasticsearch indisponível: as transações recentes não podem ser lidas agora'
-              )
-            )
+          reply.header('retry-after', '5')
+          return sendError(
+            reply,
+            503,
+            'SERVICE_UNAVAILABLE',
+            'Elasticsearch indisponível: as transações recentes não podem ser lidas agora'
+          )
         }
       }
     )

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs'
 import {
   checkDependency,
-  createErrorHandler,
   createProduceBatcher,
-  httpErrors,
-  httpServerOptions,
+  createServiceServer,
   Topic,
   type TopicNames
 } from '@streaming/contracts'
-import Fastify, { type FastifyInstance } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
 import type { Db } from 'mongodb'
@@ -124,15 +122,12 @@ export function createProcessor(deps: ProcessorDeps) {
     heartbeat: () => heartbeat?.() ?? Promise.resolve()
   })
 
-  const health = Fastify({
-    loggerInstance: log.child({ component: 'health' }),
-    ...httpServerOptions
+  const health = createServiceServer({
+    name: 'processor',
+    version,
+    logger: log.child({ component: 'health' })
   })
-  health.setErrorHandler(createErrorHandler('processor'))
-  // 404, 405 with Allow and 414: registered before the routes, which it learns as they are added.
-  health.register(httpErrors)
   health.register(async (server) => {
-    server.get('/', async () => ({ name: 'streaming-platform-processor', version, status: 'ok' }))
     server.get('/health', { logLevel: 'warn' }, async (_request, reply) => {
       const checks = await checkDependencies()
       const failing = Object.entries(checks)
