@@ -22,14 +22,14 @@ fi
 
 load() { # url seconds → the load generator's JSON line
   (cd "$ROOT" && BENCH_LOAD="{\"url\":\"$1\",\"mode\":\"fixed\",\"method\":\"POST\",\"body\":\"{}\",\"connections\":64,\"durationSeconds\":$2}" \
-    node --conditions=development --import tsx bench/load.ts | tail -1)
+    bash stack/node.sh bench/load.ts | tail -1)
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 run() { # tree port
   local tree=$1 port=$2 pid
   (cd "$tree" && GATEWAY_PORT=$port RATE_LIMIT_MAX=0 GATEWAY_GROUP_ID="accept-cpu-$port" \
-    exec node --conditions=development --import tsx gateway/src/server.ts) >/dev/null 2>&1 &
+    exec bash stack/node.sh gateway/src/server.ts) >/dev/null 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null || true' RETURN
   for _ in $(seq 1 120); do curl -sf "127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done

@@ -3,7 +3,7 @@
 // processor's query shape — find({user_id}).sort({data: -1, _id: -1}).limit(10) — for random
 // users. On FerretDB it times it twice, back to back: with the GIN index the native stack adds
 // (stack/ferretdb/indexes.sql) and with it dropped. Prints p50/p99/max; drops the database.
-//   node --conditions=development --import tsx bench/history-query.ts [DOCUMENTS] [USERS]
+//   bash stack/node.sh bench/history-query.ts [DOCUMENTS] [USERS]
 // (BENCH_HISTORY_QUERIES, default 500: queries timed each way)
 import { randomUUID } from 'node:crypto'
 import { MongoClient } from 'mongodb'

@@ -42,7 +42,7 @@ const apiKeyHeader: Record<string, string> = apiKey ? { 'x-api-key': apiKey } : 
 const root = new URL('..', import.meta.url).pathname
 const resultsDir = join(root, 'bench', 'results')
 const runId = new Date().toISOString().replaceAll(':', '-').replace(/\..+/, '')
-const nodeArgs = ['--conditions=development', '--import', 'tsx']
+const nodeArgs: string[] = []
 
 const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 3_000 })
 const kafka = new Kafka({

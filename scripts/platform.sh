@@ -103,7 +103,7 @@ spawn_service() {
     render_dashboard_config
     stack_spawn dashboard "$NGINX_BIN" "${NGINX_ARGS[@]}"
   else
-    (cd "$ROOT" && stack_spawn "$name" node --conditions=development --import tsx "$(entry_of "$name")")
+    (cd "$ROOT" && stack_spawn "$name" node "$(entry_of "$name")")
   fi
 }
 

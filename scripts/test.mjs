@@ -1,6 +1,7 @@
 // The one test command: `npm test [-- files…]`.
 // Brings the native server stack up first when the servers do not answer (set STACK_AUTO_UP=0 to
-// test against servers started another way), then runs every *.test.ts with node:test and tsx.
+// test against servers started another way), then runs every *.test.ts with node:test
+// (Node.js runs the TypeScript itself: npm test starts this file through stack/node.sh).
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -54,9 +55,6 @@ if (files.length === 0) {
 
 process.exit(
   run(process.execPath, [
-    '--conditions=development',
-    '--import',
-    'tsx',
     '--test',
     '--test-reporter=spec',
     // Files share the servers, and some stop one (outage tests): one file at a time.

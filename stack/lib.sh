@@ -13,6 +13,9 @@ mkdir -p "$STACK_CACHE" "$STACK_OPT" "$STACK_DATA" "$STACK_LOGS" "$STACK_RUN"
 
 # shellcheck source=versions.env
 . "$STACK_DIR/versions.env"
+# The project's Node.js first on PATH (probes, topic set-up and the services run on it).
+# shellcheck source=node.sh
+. "$STACK_DIR/node.sh"
 
 stack_log() { printf '[stack] %s\n' "$*" >&2; }
 stack_die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }

@@ -1,6 +1,6 @@
 // Indexing throughput of the monitor against the real servers.
 //
-//   node --conditions=development --import tsx monitor/bench/indexing.ts [events]
+//   bash stack/node.sh monitor/bench/indexing.ts [events]
 //
 // Produces `events` (default 20,000; at least 10,000) request and reply events straight onto
 // topics of its own, then starts a monitor on them (own group, index prefix and fallback file) and

@@ -26,23 +26,19 @@ async function spawnMonitor(
   setup: MonitorSetup,
   topics: object
 ): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=development', '--import', 'tsx', 'test/helpers/monitor-process.ts'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ...setup.env,
-        LOG_LEVEL: 'info',
-        KAFKA_BROKERS: servers.kafkaBrokers.join(','),
-        ELASTICSEARCH_URL: servers.elasticsearchUrl,
-        TEST_TOPICS: JSON.stringify(topics),
-        TEST_INDEX_PREFIX: setup.prefix
-      }
+  const child = spawn(process.execPath, ['test/helpers/monitor-process.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...setup.env,
+      LOG_LEVEL: 'info',
+      KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+      ELASTICSEARCH_URL: servers.elasticsearchUrl,
+      TEST_TOPICS: JSON.stringify(topics),
+      TEST_INDEX_PREFIX: setup.prefix
     }
-  )
+  })
   defer(t, () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })

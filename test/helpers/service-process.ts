@@ -26,16 +26,16 @@ export interface ServiceProcessOptions {
   readyTimeoutMs?: number
 }
 
-/** Starts an entry with tsx and resolves once its ready line is logged; killed at the test's end. */
+/** Starts an entry and resolves once its ready line is logged; killed at the test's end. */
 export async function spawnService(
   t: TestContext,
   { entry, env, ready, readyTimeoutMs = 60_000 }: ServiceProcessOptions
 ): Promise<ServiceProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=development', '--import', 'tsx', `test/helpers/${entry}`],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }
-  )
+  const child = spawn(process.execPath, [`test/helpers/${entry}`], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env }
+  })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)

@@ -1,4 +1,4 @@
-import { fakerPT_BR as faker } from '@faker-js/faker'
+import { faker } from '@faker-js/faker/locale/pt_BR'
 import type { EventType } from '@streaming/contracts'
 import type { ContentType, RecommendationItem, RecommendationSet } from '../stores/mongodb.ts'
 import type { Handler } from './types.ts'
