@@ -27,8 +27,18 @@ export interface EventDocument {
   partition: number
   offset: number
   kafka_timestamp: string
+  /**
+   * When the monitor built the document for the bulk API. Documents replayed from the fallback
+   * file keep the time they were first built; documents of earlier versions have none.
+   */
+  indexed_at?: string
   malformed: boolean
   transaction_id?: string
+  /**
+   * The user the event is about, as text: ids are integers of up to 16 digits, and a keyword
+   * keeps every one of them exact and searchable.
+   */
+  user_id?: string
   event_id?: string
   event_type?: string
   original_event_type?: string
@@ -177,8 +187,36 @@ function parseJson(value: Buffer | null): { ok: true; value: unknown } | { ok: f
 
 type Decoded = DecodeResult<unknown>
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** A user id as text: a positive integer (as the contract has it), or its digits. */
+function userIdText(value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined
+  }
+  return typeof value === 'string' && /^[1-9][0-9]{0,15}$/.test(value) ? value : undefined
+}
+
+/**
+ * The user named by a request's data or a reply's result: its own `user_id`, or that of a
+ * record it holds (a reply's `usuario`, `assinatura`, `pagamento`, …).
+ */
+function userIdIn(data: unknown): Pick<EventDocument, 'user_id'> {
+  if (!isRecord(data)) return {}
+  const nested = Object.values(data).map((value) => (isRecord(value) ? value.user_id : undefined))
+  for (const candidate of [data.user_id, ...nested]) {
+    const userId = userIdText(candidate)
+    if (userId) return { user_id: userId }
+  }
+  return {}
+}
+
 /** Fields every document of a record has. */
-function base(record: KafkaRecord): Omit<EventDocument, 'timestamp' | 'malformed'> {
+function base(
+  record: KafkaRecord,
+  indexedAt: string
+): Omit<EventDocument, 'timestamp' | 'malformed'> {
   const key = record.key?.toString()
   const headers = headerText(record.headers)
   return {
@@ -186,6 +224,7 @@ function base(record: KafkaRecord): Omit<EventDocument, 'timestamp' | 'malformed
     partition: record.partition,
     offset: Number(record.offset),
     kafka_timestamp: kafkaTime(record),
+    indexed_at: indexedAt,
     ...(key !== undefined ? { key } : {}),
     ...(headers ? { headers } : {})
   }
@@ -194,14 +233,15 @@ function base(record: KafkaRecord): Omit<EventDocument, 'timestamp' | 'malformed
 /** A message that is not a valid event: kept whole, with what can be read of it. */
 function malformedFields(
   record: KafkaRecord,
-  failure: Extract<Decoded, { ok: false }>
+  failure: Extract<Decoded, { ok: false }>,
+  indexedAt: string
 ): EventDocument {
   const parsed = parseJson(record.value)
   const readable = parsed.ok ? parsed.value : undefined
   const transactionId = failure.correlationId ?? readableString(readable, 'correlation_id')
   const eventType = failure.eventType ?? readableString(readable, 'event_type')
   return {
-    ...base(record),
+    ...base(record, indexedAt),
     timestamp: kafkaTime(record),
     malformed: true,
     error: failure.reason,
@@ -217,11 +257,13 @@ function malformedFields(
  * The document of one Kafka record, with its index and id. Requests go to their entity's index,
  * replies to their operation's, dead letters to the dead-letter index; a message that is not a
  * valid event of its topic goes to the malformed index, raw text kept, so it never blocks.
+ * `indexedAt` is the document's `indexed_at` (the consumer gives one per batch).
  */
 export function toIndexAction(
   record: KafkaRecord,
   topics: TopicNames,
-  prefix: string
+  prefix: string,
+  indexedAt: string = new Date().toISOString()
 ): IndexAction {
   const names = indexNames(prefix)
   const id = documentId(record.topic, record.partition, record.offset)
@@ -229,7 +271,7 @@ export function toIndexAction(
   if (record.topic === topics.responses) {
     const decoded = decodeReply(record.value)
     if (!decoded.ok) {
-      return { index: names.malformed, id, document: malformedFields(record, decoded) }
+      return { index: names.malformed, id, document: malformedFields(record, decoded, indexedAt) }
     }
     const reply = decoded.value
     const latency = latencyMs(reply.timestamp, reply.request_timestamp)
@@ -237,10 +279,11 @@ export function toIndexAction(
       index: replyIndex(prefix, reply.original_event_type),
       id,
       document: {
-        ...base(record),
+        ...base(record, indexedAt),
         timestamp: reply.timestamp,
         malformed: false,
         transaction_id: reply.correlation_id,
+        ...userIdIn(reply.data),
         event_id: reply.event_id,
         event_type: reply.event_type,
         original_event_type: reply.original_event_type,
@@ -268,33 +311,37 @@ export function toIndexAction(
       return {
         index: names.deadLetters,
         id,
-        document: { ...malformedFields(record, decoded), ...letter }
+        document: { ...malformedFields(record, decoded, indexedAt), ...letter }
       }
     }
     return {
       index: names.deadLetters,
       id,
-      document: { ...requestFields(record, decoded.value), ...letter }
+      document: { ...requestFields(record, decoded.value, indexedAt), ...letter }
     }
   }
 
-  if (!decoded.ok) return { index: names.malformed, id, document: malformedFields(record, decoded) }
+  if (!decoded.ok) {
+    return { index: names.malformed, id, document: malformedFields(record, decoded, indexedAt) }
+  }
   return {
     index: requestIndex(prefix, decoded.value.event_type),
     id,
-    document: requestFields(record, decoded.value)
+    document: requestFields(record, decoded.value, indexedAt)
   }
 }
 
 function requestFields(
   record: KafkaRecord,
-  request: Extract<ReturnType<typeof decodeRequest>, { ok: true }>['value']
+  request: Extract<ReturnType<typeof decodeRequest>, { ok: true }>['value'],
+  indexedAt: string
 ): EventDocument {
   return {
-    ...base(record),
+    ...base(record, indexedAt),
     timestamp: request.timestamp,
     malformed: false,
     transaction_id: request.correlation_id,
+    ...userIdIn(request.data),
     event_id: request.event_id,
     event_type: request.event_type,
     operation: request.event_type,
@@ -319,6 +366,7 @@ export function rejectedAction(action: IndexAction, reason: string, prefix: stri
       partition: document.partition,
       offset: document.offset,
       kafka_timestamp: document.kafka_timestamp,
+      indexed_at: new Date().toISOString(),
       malformed: true,
       error: `rejected by Elasticsearch (${action.index}): ${reason}`.slice(0, 2_000),
       error_code: 'rejected',

@@ -3,7 +3,6 @@ import type { Client } from '@elastic/elasticsearch'
 import {
   checkDependency,
   createServiceServer,
-  sendError,
   Topic,
   withTimeout,
   type TopicNames
@@ -11,12 +10,12 @@ import {
 import { LogController } from 'fastify'
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
-import Type, { type Static } from 'typebox'
 import type { MonitorConfig } from './config.ts'
 import { indexNames, isValidIndexPrefix, toIndexAction, type EventDocument } from './documents.ts'
 import { createIndexer, describeError, type Indexer } from './indexer.ts'
 import { createMonitorMetrics, createRateMeter } from './metrics.ts'
 import { openSpool } from './spool.ts'
+import { transactionRoutes } from './transactions.ts'
 
 export interface MonitorDeps {
   config: MonitorConfig
@@ -35,27 +34,12 @@ const { version } = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8')
 ) as { version: string }
 
-const RecentQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 })
-})
-
-const RecentTransaction = Type.Object({
-  correlation_id: Type.String(),
-  operation: Type.Union([Type.String(), Type.Null()]),
-  status: Type.Union([Type.String(), Type.Null()]),
-  latency_ms: Type.Union([Type.Number(), Type.Null()]),
-  timestamp: Type.String(),
-  message: Type.Union([Type.String(), Type.Null()])
-})
-
-export type RecentTransaction = Static<typeof RecentTransaction>
-
 /**
  * The monitor: one consumer group member on the requests, replies and dead-letter topics that
  * turns every record into one Elasticsearch document (file fallback included), plus its HTTP
- * server (health, metrics, recent transactions). Offsets of a batch are committed only once its
- * documents are durable, so a crash at any point makes Kafka deliver again what was not done, and
- * deterministic ids make that second delivery overwrite instead of add.
+ * server (health, metrics, recent transactions, traces). Offsets of a batch are committed only
+ * once its documents are durable, so a crash at any point makes Kafka deliver again what was not
+ * done, and deterministic ids make that second delivery overwrite instead of add.
  */
 export function createMonitor(deps: MonitorDeps) {
   const { config, log, elasticsearch: client } = deps
@@ -102,6 +86,7 @@ export function createMonitor(deps: MonitorDeps) {
     if (batch.messages.length === 0 || !indexer) return
     inHand++
     try {
+      const indexedAt = new Date().toISOString()
       const actions = batch.messages.map((message) => {
         const action = toIndexAction(
           {
@@ -114,7 +99,8 @@ export function createMonitor(deps: MonitorDeps) {
             headers: message.headers
           },
           topics,
-          prefix
+          prefix,
+          indexedAt
         )
         if (action.document.malformed) noteMalformed(action.document)
         return action
@@ -227,65 +213,11 @@ export function createMonitor(deps: MonitorDeps) {
     server.get('/metrics', async (_request, reply) => {
       return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
     })
-
-    server.get<{ Querystring: Static<typeof RecentQuery> }>(
-      '/transactions/recent',
-      {
-        schema: {
-          querystring: RecentQuery,
-          response: { 200: Type.Array(RecentTransaction) }
-        }
-      },
-      async (request, reply) => {
-        try {
-          const result = await client.search<EventDocument>(
-            {
-              index: names.aliases.responses,
-              ignore_unavailable: true,
-              allow_no_indices: true,
-              size: request.query.limit,
-              sort: [{ timestamp: { order: 'desc', unmapped_type: 'date' } }],
-              _source: [
-                'transaction_id',
-                'operation',
-                'status',
-                'latency_ms',
-                'timestamp',
-                'message'
-              ]
-            },
-            { requestTimeout: 3_000, maxRetries: 0 }
-          )
-          return result.hits.hits.flatMap(({ _source: doc }) =>
-            doc?.transaction_id
-              ? [
-                  {
-                    correlation_id: doc.transaction_id,
-                    operation: doc.operation ?? null,
-                    status: doc.status ?? null,
-                    latency_ms: doc.latency_ms ?? null,
-                    timestamp: doc.timestamp,
-                    message: doc.message ?? null
-                  }
-                ]
-              : []
-          )
-        } catch (err) {
-          request.log.warn({ err: describeError(err) }, 'recent transactions unavailable')
-          reply.header('retry-after', '5')
-          return sendError(
-            reply,
-            503,
-            'SERVICE_UNAVAILABLE',
-            'Elasticsearch indisponível: as transações recentes não podem ser lidas agora'
-          )
-        }
-      }
-    )
   })
+  http.register(transactionRoutes, { client, names, topics })
 
   return {
-    /** The HTTP server (health, metrics, recent transactions); `listen()` binds it. */
+    /** The HTTP server (health, metrics, recent transactions, traces); `listen()` binds it. */
     health: http,
     metrics,
     get mode() {

@@ -4,13 +4,19 @@ import { indexNames } from './documents.ts'
 /**
  * The mapping of every monitor index (SPEC "Monitor guarantees"). `dynamic: false` keeps fields
  * outside it in _source without indexing them, so no event can grow or break the mapping.
+ * Templates apply to indices as they are created, and the indices are long-lived (one per entity
+ * or operation): an index created before a field was added here keeps it unindexed
+ * (`user_id`, `indexed_at` are searchable only in indices created since).
  */
 export const eventMapping = {
   dynamic: false,
   properties: {
     timestamp: { type: 'date' },
     kafka_timestamp: { type: 'date' },
+    indexed_at: { type: 'date' },
     transaction_id: { type: 'keyword' },
+    // Text, not a number: ids have up to 16 digits, and a keyword matches them exactly.
+    user_id: { type: 'keyword' },
     event_id: { type: 'keyword' },
     event_type: { type: 'keyword' },
     original_event_type: { type: 'keyword' },

@@ -96,7 +96,8 @@ test('requests are indexed by entity', () => {
 })
 
 test('a request document carries the SPEC fields and the whole event unindexed', () => {
-  const action = toIndexAction(record(Topic.requests, request), Topic, 'api_')
+  const indexedAt = '2026-11-24T10:00:01.500Z'
+  const action = toIndexAction(record(Topic.requests, request), Topic, 'api_', indexedAt)
   assert.equal(action.index, 'api_usuario')
   assert.deepEqual(
     { ...action.document, payload: undefined },
@@ -106,9 +107,11 @@ test('a request document carries the SPEC fields and the whole event unindexed',
       partition: 2,
       offset: 7,
       kafka_timestamp: '2026-11-24T10:00:01.000Z',
+      indexed_at: indexedAt,
       key: '123456',
       malformed: false,
       transaction_id: correlationId,
+      user_id: '123456',
       event_id: request.event_id,
       event_type: 'criar_usuario',
       operation: 'criar_usuario',
@@ -139,6 +142,51 @@ test('a reply goes to its operation index with latency and operation', () => {
   const { request_timestamp: _omitted, ...withoutRequestTime } = reply
   const unknownLatency = toIndexAction(record(Topic.responses, withoutRequestTime), Topic, 'api_')
   assert.equal(unknownLatency.document.latency_ms, undefined, 'no request time, no latency')
+})
+
+test("user_id: the request's, or the one a reply's result names, as text", () => {
+  // A generated id has 16 digits: as text it stays exact.
+  const userId = 1796166888499061
+  const userOf = (topic: string, event: unknown) =>
+    toIndexAction(record(topic, event), Topic, 'api_').document.user_id
+  const created = { ...request, data: { ...request.data, user_id: userId } }
+  assert.equal(userOf(Topic.requests, created), '1796166888499061')
+  assert.equal(
+    userOf(Topic.responses, { ...reply, data: { usuario: { user_id: userId, nome: 'Maria' } } }),
+    '1796166888499061',
+    'a record the result holds'
+  )
+  assert.equal(
+    userOf(Topic.responses, { ...reply, data: { user_id: userId, total: 0, historico: [] } }),
+    '1796166888499061',
+    'the result itself'
+  )
+  assert.equal(
+    userOf(Topic.responses, { ...reply, status: 'error', data: {} }),
+    undefined,
+    'an error reply names no user'
+  )
+  const session = {
+    ...request,
+    event_type: 'atualizar_atividade_sessao',
+    data: { session_id: randomUUID() }
+  }
+  assert.equal(userOf(Topic.requests, session), undefined, 'a request about a session names none')
+  assert.equal(userOf(Topic.deadLetters, created), '1796166888499061', 'a readable dead letter')
+  assert.equal(
+    userOf(Topic.requests, { ...created, event_type: 'apagar_tudo' }),
+    undefined,
+    'nothing is taken from a malformed event'
+  )
+})
+
+test('indexed_at: the time the document was built, unless given', () => {
+  const before = Date.now()
+  const { document } = toIndexAction(record(Topic.responses, reply), Topic, 'api_')
+  const indexedAt = Date.parse(document.indexed_at ?? '')
+  assert.ok(indexedAt >= before && indexedAt <= Date.now(), document.indexed_at)
+  const malformed = toIndexAction(record(Topic.requests, null), Topic, 'api_', 'x')
+  assert.equal(malformed.document.indexed_at, 'x', 'malformed documents too')
 })
 
 test('latency is reply time minus request time, never negative', () => {

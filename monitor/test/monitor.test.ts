@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { test, type TestContext } from 'node:test'
 import { Client } from '@elastic/elasticsearch'
 import { Kafka, logLevel } from 'kafkajs'
@@ -56,8 +57,8 @@ test('an index prefix that Elasticsearch would refuse is refused at once', () =>
 })
 
 /** A monitor whose clients point nowhere: only its HTTP server is exercised. */
-function idleMonitor(t: TestContext) {
-  const elasticsearch = new Client({ node: 'http://127.0.0.1:1', maxRetries: 0 })
+function idleMonitor(t: TestContext, elasticsearchUrl = 'http://127.0.0.1:1') {
+  const elasticsearch = new Client({ node: elasticsearchUrl, maxRetries: 0 })
   const monitor = createMonitor({
     config: loadMonitorConfig({}),
     log,
@@ -128,6 +129,73 @@ test('Elasticsearch away: 503 in the platform shape, no English cause in the mes
     code: 'SERVICE_UNAVAILABLE',
     message: 'Elasticsearch indisponível: as transações recentes não podem ser lidas agora'
   })
+})
+
+test('a malformed correlation id or user id is a 400 naming it', async (t) => {
+  const { health } = idleMonitor(t)
+  for (const id of ['not-a-uuid', '123', 'a3f1c9e2-0000-4000-8000-00000000000g']) {
+    const response = await health.inject({ method: 'GET', url: `/transactions/${id}` })
+    assert.equal(response.statusCode, 400, `${id}: ${response.body}`)
+    assert.deepEqual(response.json(), {
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'VALIDATION_ERROR',
+      message: 'params.correlation_id não está no formato esperado'
+    })
+  }
+  for (const [userId, message] of [
+    ['abc', 'querystring.user_id deve ser um número inteiro'],
+    ['0', 'querystring.user_id deve ser no mínimo 1'],
+    ['90071992547409920', 'querystring.user_id deve ser no máximo 9007199254740991']
+  ] as const) {
+    const response = await health.inject({ url: `/transactions/recent?user_id=${userId}` })
+    assert.equal(response.statusCode, 400, `${userId}: ${response.body}`)
+    assert.equal(response.json<{ message: string }>().message, message)
+  }
+})
+
+test("Elasticsearch away: a trace and a user's list are 503 with Retry-After", async (t) => {
+  const { health } = idleMonitor(t)
+  const started = performance.now()
+  const response = await health.inject({
+    method: 'GET',
+    url: '/transactions/6f1c2a9e-3b7d-4c55-9a0e-2d4b8c1e7f30'
+  })
+  assert.ok(performance.now() - started < 5_000)
+  assert.equal(response.statusCode, 503)
+  assert.equal(response.headers['retry-after'], '5')
+  assert.deepEqual(response.json(), {
+    statusCode: 503,
+    error: 'Service Unavailable',
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'Elasticsearch indisponível: a transação não pode ser rastreada agora'
+  })
+  const byUser = await health.inject({ url: '/transactions/recent?user_id=1796166888499061' })
+  assert.equal(byUser.statusCode, 503)
+  assert.equal(byUser.headers['retry-after'], '5')
+})
+
+test('an Elasticsearch that takes the connection and never answers: 503 after the read timeout', async (t) => {
+  const sockets = new Set<Socket>()
+  const silent = createServer((socket) => {
+    sockets.add(socket)
+    socket.on('error', () => {})
+  })
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  t.after(() => {
+    for (const socket of sockets) socket.destroy()
+    return new Promise<void>((resolve) => silent.close(() => resolve()))
+  })
+  const { port } = silent.address() as AddressInfo
+  const { health } = idleMonitor(t, `http://127.0.0.1:${port}`)
+  const started = performance.now()
+  const response = await health.inject({
+    url: '/transactions/6f1c2a9e-3b7d-4c55-9a0e-2d4b8c1e7f30'
+  })
+  const elapsed = performance.now() - started
+  assert.equal(response.statusCode, 503, response.body)
+  assert.equal(response.headers['retry-after'], '5')
+  assert.ok(elapsed >= 2_500 && elapsed < 6_000, `answered after ${Math.round(elapsed)} ms`)
 })
 
 test('a failing route is 500 without details', async (t) => {

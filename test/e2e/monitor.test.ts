@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { accept, settle, succeed, type Accepted } from '../helpers/http.ts'
-import { produceRaw, topicSize } from '../helpers/kafka.ts'
+import { produceRaw, requestEnvelopeJson, topicSize } from '../helpers/kafka.ts'
 import {
   allDocuments,
   countDocuments,
@@ -194,8 +194,10 @@ test('every event of N operations becomes exactly one document, in the right ind
     'latency_ms',
     'message',
     'operation',
+    'processing_time_ms',
     'status',
-    'timestamp'
+    'timestamp',
+    'user_id'
   ])
   const badLimit = await monitor.health.inject({ url: '/transactions/recent?limit=0' })
   assert.equal(badLimit.statusCode, 400)
@@ -308,5 +310,98 @@ test('poison messages are indexed as malformed without stalling the events after
     new RegExp(
       `monitor_malformed_documents_total\\{topic="${topics.requests}",reason="not-json"\\} 2`
     )
+  )
+})
+
+interface Trace {
+  correlation_id: string
+  operation: string | null
+  status: string
+  user_id: string | null
+  processing_time_ms: number | null
+  end_to_end_latency_ms: number | null
+  timeline: Array<{ stage: string; at: string }>
+  events: Array<{ kind: string; topic: string; status: string | null; error_code: string | null }>
+}
+
+test("a transaction traced through the gateway and the processor; a user's transactions", async (t) => {
+  const { app, kafka, topics } = await startPlatform(t)
+  const { monitor } = await startMonitor(t, kafka, topics)
+  const traceOf = (id: string, count: number) =>
+    waitFor(
+      `trace of ${id} with ${count} events`,
+      () => monitor.health.inject({ url: `/transactions/${id}` }),
+      (response) => response.statusCode === 200 && response.json<Trace>().events.length === count
+    ).then((response) => response.json<Trace>())
+
+  const created = await succeed(app, 'POST', '/usuarios')
+  const userId = (created.accepted.usuario as { user_id: number }).user_id
+  const subscribed = await succeed(app, 'POST', `/usuarios/${userId}/assinatura`)
+
+  const trace = await traceOf(created.accepted.correlation_id, 2)
+  assert.equal(trace.operation, 'criar_usuario')
+  assert.equal(trace.status, 'success')
+  assert.equal(trace.user_id, String(userId))
+  assert.equal(trace.processing_time_ms, created.result.duration_ms, "the processor's time")
+  assert.deepEqual(
+    trace.events.map((event) => [event.kind, event.topic]),
+    [
+      ['request', topics.requests],
+      ['reply', topics.responses]
+    ]
+  )
+  assert.deepEqual(
+    trace.timeline.map((stage) => stage.stage),
+    ['accepted', 'published', 'processed', 'replied', 'indexed']
+  )
+  const times = trace.timeline.map((stage) => Date.parse(stage.at))
+  // One clock (one process) for every stage here: each comes no earlier than the one before.
+  for (let i = 1; i < times.length; i++) {
+    assert.ok(times[i]! >= times[i - 1]!, `${trace.timeline[i]?.stage} after the stage before`)
+  }
+  assert.equal(trace.end_to_end_latency_ms, times[2]! - times[0]!, 'processed − accepted')
+
+  // A request the processor cannot read: dead-lettered, and answered with an error.
+  const correlationId = randomUUID()
+  await produceRaw(t, kafka, topics.requests, [
+    {
+      key: 'k',
+      value: requestEnvelopeJson({ correlation_id: correlationId, event_type: 'apagar_tudo' })
+    }
+  ])
+  const letter = await traceOf(correlationId, 3)
+  assert.deepEqual(
+    letter.events.map((event) => [event.kind, event.topic]),
+    [
+      ['malformed', topics.requests],
+      ['dead_letter', topics.deadLetters],
+      ['reply', topics.responses]
+    ]
+  )
+  assert.equal(letter.status, 'error')
+  assert.equal(letter.operation, 'apagar_tudo')
+  assert.equal(letter.events[1]?.error_code, 'UNKNOWN_EVENT_TYPE')
+
+  interface Row {
+    correlation_id: string
+    operation: string
+    status: string
+    user_id: string
+  }
+  const rows = await waitFor(
+    "the user's two transactions, answered",
+    async () =>
+      (await monitor.health.inject({ url: `/transactions/recent?user_id=${userId}` })).json<
+        Row[]
+      >(),
+    (list) => list.length === 2 && list.every((row) => row.status === 'success')
+  )
+  assert.deepEqual(
+    rows.map((row) => [row.correlation_id, row.operation, row.user_id]),
+    [
+      [subscribed.accepted.correlation_id, 'atualizar_assinatura', String(userId)],
+      [created.accepted.correlation_id, 'criar_usuario', String(userId)]
+    ],
+    'newest first, no other transaction'
   )
 })
