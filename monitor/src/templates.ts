@@ -5,8 +5,7 @@ import { indexNames } from './documents.ts'
  * The mapping of every monitor index (SPEC "Monitor guarantees"). `dynamic: false` keeps fields
  * outside it in _source without indexing them, so no event can grow or break the mapping.
  * Templates apply to indices as they are created, and the indices are long-lived (one per entity
- * or operation): an index created before a field was added here keeps it unindexed
- * (`user_id`, `indexed_at` are searchable only in indices created since).
+ * or operation), so `ensureTemplates` also adds new fields to the indices that exist already.
  */
 export const eventMapping = {
   dynamic: false,
@@ -109,6 +108,17 @@ export async function ensureTemplates(
       options
     )
   }
+  // Fields added to the mapping since an index was created (adding a field is always allowed;
+  // documents indexed before it stay without it until they are indexed again).
+  await client.indices.putMapping(
+    {
+      index: names.pattern,
+      allow_no_indices: true,
+      ignore_unavailable: true,
+      properties: eventMapping.properties
+    },
+    options
+  )
 }
 
 /** Removes the templates and every index of a prefix (tests and benchmarks clean up with it). */

@@ -224,6 +224,8 @@ export const transactionRoutes: FastifyPluginAsync<TransactionRoutesOptions> = a
         ignore_unavailable: true,
         allow_no_indices: true,
         size: limit,
+        // One row per operation: a redelivered request is answered again, with a reply of its own.
+        collapse: { field: 'transaction_id' },
         sort: [{ timestamp: { order: 'desc', unmapped_type: 'date' } }],
         _source: recentFields
       },

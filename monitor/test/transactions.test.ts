@@ -19,6 +19,7 @@ import type { RecentTransaction, TransactionTrace } from '../src/transactions.ts
 // 16 digits, as the gateway generates them.
 const USER = 1796166888499061
 const OTHER_USER = 1796166888499062
+const THIRD_USER = 1796166888499063
 
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 24, 10) + ms).toISOString()
 
@@ -204,6 +205,23 @@ test('the read API over real Kafka and Elasticsearch', async (t) => {
       body.events.map((event) => event.kind),
       ['request']
     )
+  })
+
+  await t.test('a request answered twice (redelivered) is one row of the recent list', async () => {
+    const request = requestOf(THIRD_USER, 500)
+    const reply = replyEvent(request, 12)
+    await produceRaw(t, kafka, topics.requests, [
+      { key: String(THIRD_USER), value: JSON.stringify(request) }
+    ])
+    await produceRaw(t, kafka, topics.responses, [
+      { key: request.correlation_id, value: JSON.stringify(reply) },
+      { key: request.correlation_id, value: JSON.stringify({ ...reply, latency_ms: 40 }) }
+    ])
+    await traceOf(monitor, request.correlation_id, 3)
+    const rows = (await recent(monitor, 'limit=100')).filter(
+      (row) => row.correlation_id === request.correlation_id
+    )
+    assert.equal(rows.length, 1, 'one row, not one per reply')
   })
 
   await t.test('an id no document has is a 404 that says it may not be indexed yet', async () => {
