@@ -7,6 +7,7 @@
 #   stack.sh start|stop|restart SERVER
 #   stack.sh status             what runs, and whether it answers
 #   stack.sh logs [server] [-f] the tail of a server's log
+#   stack.sh chromium           install Chromium for the browser tests (up never does)
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -45,8 +46,11 @@ stack_parse_url "kafka://${KAFKA_BROKERS%%,*}" KAFKA 9092
 export POSTGRES_URL REDIS_URL MONGO_URL ELASTICSEARCH_URL KAFKA_BROKERS
 
 ALL_SERVERS=(${STACK_SERVERS:-postgres redis ferretdb kafka elasticsearch})
-INSTALL_ONLY=(nginx chromium)
-for server in "${ALL_SERVERS[@]}" "${INSTALL_ONLY[@]}"; do
+# Installed by `up` without being started: what the platform needs to run (nginx serves the
+# dashboard). Chromium serves only the browser tests, which install it themselves
+# (`stack.sh chromium`), so running the platform never pulls in a browser.
+INSTALL_ONLY=(nginx)
+for server in "${ALL_SERVERS[@]}" "${INSTALL_ONLY[@]}" chromium; do
   . "$STACK_DIR/servers/$server.sh"
 done
 
@@ -200,5 +204,6 @@ case "$command" in
   restart) [ $# -eq 1 ] || stack_die "usage: stack.sh restart SERVER"; cmd_down "$1"; cmd_up "$1" ;;
   status) cmd_status ;;
   logs) cmd_logs "$@" ;;
+  chromium) chromium_install ;;
   *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$command" ] || exit 2 ;;
 esac
