@@ -6,7 +6,7 @@
 #   stack.sh down [server…]     stop the servers this stack started (pid files only)
 #   stack.sh start|stop|restart SERVER
 #   stack.sh status             what runs, and whether it answers
-#   stack.sh logs [server] [-f] the tail of a server's log
+#   stack.sh logs [name…] [-f]  the tail of a server's or a service's log, as it is (-f follows)
 #   stack.sh chromium           install Chromium for the browser tests (up never does)
 set -euo pipefail
 
@@ -185,13 +185,39 @@ cmd_status() {
   return "$failing"
 }
 
+# Servers and the platform's services alike: their logs share $STACK_LOGS.
+check_log_name() {
+  stack_is_service "$1" && return 0
+  local s
+  for s in "${ALL_SERVERS[@]}"; do [ "$s" = "$1" ] && return 0; done
+  stack_die "unknown server or service '$1' (servers: ${ALL_SERVERS[*]}; services: ${PLATFORM_SERVICES[*]})"
+}
+
 cmd_logs() {
-  local follow=() names=() a
+  local follow=() files=() shown=() a f
   for a in "$@"; do
-    if [ "$a" = -f ]; then follow=(-f); else check_name "$a"; names+=("$STACK_LOGS/$a.log"); fi
+    if [ "$a" = -f ]; then
+      # By name and retrying: a log that does not exist yet is shown once it appears.
+      follow=(-F)
+    else
+      check_log_name "$a"
+      while IFS= read -r f; do files+=("$f"); done < <(stack_log_files "$a")
+    fi
   done
-  [ ${#names[@]} -gt 0 ] || names=("$STACK_LOGS"/*.log)
-  tail -n "${STACK_LOG_LINES:-50}" "${follow[@]}" "${names[@]}"
+  if [ ${#files[@]} -eq 0 ]; then
+    shopt -s nullglob
+    files=("$STACK_LOGS"/*.log)
+    shopt -u nullglob
+  fi
+  if [ ${#follow[@]} -gt 0 ]; then
+    shown=("${files[@]}")
+  else
+    for f in "${files[@]}"; do
+      if [ -f "$f" ]; then shown+=("$f"); else stack_log "no log yet: $f"; fi
+    done
+  fi
+  [ ${#shown[@]} -gt 0 ] || stack_die "no log to show in $STACK_LOGS"
+  tail -n "${STACK_LOG_LINES:-50}" "${follow[@]}" "${shown[@]}"
 }
 
 command="${1:-}"
