@@ -2,9 +2,18 @@
 # Runs the whole platform without Docker: the native server stack plus the services and the
 # dashboard (nginx), in the background, on loopback.
 #
-#   platform.sh up       start the stack and every service, wait until each /health is green
-#   platform.sh down     stop the services, then the stack
-#   platform.sh status   the stack's servers and each service's /health
+#   platform.sh up                  start the stack and every service, wait until each /health is
+#                                   green; a running service whose code changed since it started
+#                                   is restarted
+#   platform.sh restart [service…]  restart services (default: processor gateway monitor), waiting
+#                                   for each /health
+#   platform.sh dev [service…]      the stack, then the node services in watch mode in the
+#                                   foreground, their logs pretty-printed; Ctrl-C stops them
+#   platform.sh logs [name…] [-f]   the tail of services' (default) or servers' logs, pino's lines
+#                                   pretty-printed; -f follows
+#   platform.sh changed [service…]  the running services whose code changed since they started
+#   platform.sh down                stop the services, then the stack
+#   platform.sh status              the stack's servers and each service's /health
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +31,14 @@ load_env() {
 }
 load_env
 
-SERVICES=(processor gateway monitor dashboard)
+SERVICES=("${PLATFORM_SERVICES[@]}")
+NODE_SERVICES=("${PLATFORM_NODE_SERVICES[@]}")
+
+check_service() {
+  stack_is_service "$1" || stack_die "unknown service '$1' (services: ${SERVICES[*]})"
+}
+is_node_service() { [[ " ${NODE_SERVICES[*]} " == *" $1 "* ]]; }
+
 entry_of() {
   case "$1" in
     gateway) echo gateway/src/server.ts ;;
@@ -109,14 +125,47 @@ spawn_service() {
 
 healthy() { curl -fsS --max-time 3 "$(health_of "$1")" >/dev/null 2>&1; }
 
+# What a node service runs: its sources, the contracts, the dependencies and the configuration
+# file load_env read. The dashboard has none: nginx serves dashboard/ as it is on disk.
+sources_of() {
+  is_node_service "$1" || return 0
+  local config="$ROOT/.env"
+  [ -f "$config" ] || config="$ROOT/.env.example"
+  printf '%s\n' "$ROOT/$1/src" "$ROOT/contracts/src" "$ROOT/$1/package.json" \
+    "$ROOT/contracts/package.json" "$ROOT/package-lock.json" "$config"
+}
+
+# The first of those saved after the running process started (its pid file's time, see
+# stack_spawn), relative to the repository; status 1 when none was or the service is not running.
+changed_source() {
+  local name="$1" sources=() path changed
+  stack_pid "$name" >/dev/null || return 1
+  while IFS= read -r path; do sources+=("$path"); done < <(sources_of "$name")
+  [ ${#sources[@]} -gt 0 ] || return 1
+  changed="$(stack_newer_than "$(stack_pidfile "$name")" "${sources[@]}")" || return 1
+  printf '%s\n' "${changed#"$ROOT/"}"
+}
+
 start_service() {
-  local name="$1" started=$SECONDS
-  if stack_pid "$name" >/dev/null; then
-    stack_log "$name already running (pid $(stack_pid "$name"))"
-    if [ "$name" = dashboard ]; then
-      # An edited template takes effect: nginx re-reads its configuration on HUP.
-      render_dashboard_config
-      kill -HUP "$(stack_pid dashboard)"
+  local name="$1" started=$SECONDS pid changed
+  if is_node_service "$name" && pid="$(stack_pid dev)"; then
+    stack_log "$name runs under npm run dev (pid $pid), which restarts it on change; left to it"
+    return 0
+  fi
+  if pid="$(stack_pid "$name")"; then
+    if changed="$(changed_source "$name")"; then
+      stack_log "$name: $changed changed since it started (pid $pid); restarting it"
+      stop_service "$name"
+      started=$SECONDS
+      stack_log "starting $name…"
+      spawn_service "$name"
+    else
+      stack_log "$name already running (pid $pid)"
+      if [ "$name" = dashboard ]; then
+        # An edited template takes effect: nginx re-reads its configuration on HUP.
+        render_dashboard_config
+        kill -HUP "$pid"
+      fi
     fi
   else
     stack_log "starting $name…"
@@ -149,13 +198,78 @@ stop_service() {
   rm -f "$(stack_pidfile "$name")"
 }
 
-case "${1:-}" in
+cmd_restart() {
+  local names=("$@") name pid
+  [ ${#names[@]} -gt 0 ] || names=("${NODE_SERVICES[@]}")
+  for name in "${names[@]}"; do
+    check_service "$name"
+    if is_node_service "$name" && pid="$(stack_pid dev)"; then
+      stack_die "$name runs under npm run dev (pid $pid), which restarts it when a source changes"
+    fi
+  done
+  # One at a time, so the others go on serving meanwhile.
+  for name in "${names[@]}"; do
+    stop_service "$name"
+    start_service "$name"
+  done
+}
+
+cmd_dev() {
+  local names=("$@") name pid entries=()
+  [ ${#names[@]} -gt 0 ] || names=("${NODE_SERVICES[@]}")
+  for name in "${names[@]}"; do
+    is_node_service "$name" || stack_die "dev runs the node services (${NODE_SERVICES[*]}), not '$name'"
+  done
+  if pid="$(stack_pid dev)"; then stack_die "npm run dev already runs (pid $pid)"; fi
+  bash "$ROOT/stack/stack.sh" up
+  for name in "${names[@]}"; do
+    if stack_pid "$name" >/dev/null; then
+      stack_log "$name runs in the background (npm run up); watch mode takes its place"
+      stop_service "$name"
+    fi
+    entries+=("$name=$(entry_of "$name")")
+  done
+  # The pid file tells `up`, `restart` and `down` that these services are dev's; dev.ts removes it.
+  echo $$ >"$(stack_pidfile dev)"
+  cd "$ROOT"
+  DEV_PID_FILE="$(stack_pidfile dev)" STACK_LOGS="$STACK_LOGS" exec node scripts/dev.ts "${entries[@]}"
+}
+
+cmd_logs() {
+  local args=("$@") arg named=0
+  for arg in "$@"; do [ "$arg" = -f ] || named=1; done
+  [ "$named" = 1 ] || args+=("${SERVICES[@]}")
+  # stack.sh checks the names and tails the files; the filter rewrites only pino's JSON lines.
+  if [ -d "$ROOT/node_modules/pino-pretty" ]; then
+    bash "$ROOT/stack/stack.sh" logs "${args[@]}" | node "$ROOT/scripts/pretty-log.ts"
+  else
+    stack_log "pino-pretty is not installed (npm ci installs it); the logs as they are:"
+    bash "$ROOT/stack/stack.sh" logs "${args[@]}"
+  fi
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
   up)
     bash "$ROOT/stack/stack.sh" up
     for service in "${SERVICES[@]}"; do start_service "$service"; done
     stack_log "platform up: dashboard $(health_of dashboard), gateway http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8000}/docs"
     ;;
+  restart) cmd_restart "$@" ;;
+  dev) cmd_dev "$@" ;;
+  logs) cmd_logs "$@" ;;
+  changed)
+    names=("$@")
+    [ ${#names[@]} -gt 0 ] || names=("${NODE_SERVICES[@]}")
+    for service in "${names[@]}"; do
+      check_service "$service"
+      if changed="$(changed_source "$service")"; then printf '%s %s\n' "$service" "$changed"; fi
+    done
+    ;;
   down)
+    # npm run dev's services first: it stops them on SIGTERM as on Ctrl-C.
+    stop_service dev
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[$i]}"; done
     bash "$ROOT/stack/stack.sh" down
     ;;
@@ -168,5 +282,5 @@ case "${1:-}" in
     done
     exit "$failing"
     ;;
-  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -39,12 +39,53 @@ stack_pid() {
 
 # Start a long-running foreground process in the background, in its own session, with its
 # output appended to the server's log and its pid recorded, so stack:down stops exactly it.
+# The pid file's mtime is set to the moment just before the start: a file saved later is newer
+# than the process (stack_newer_than), even one saved while the process was still loading.
 stack_spawn() {
   local name="$1"; shift
-  local log="$STACK_LOGS/$name.log"
+  local log="$STACK_LOGS/$name.log" pidfile started
+  pidfile="$(stack_pidfile "$name")"
+  started="$(date +%s.%N)"
   printf '\n=== %s starting %s\n' "$(date -u +%FT%TZ)" "$name" >>"$log"
   setsid nohup "$@" >>"$log" 2>&1 </dev/null &
-  echo $! >"$(stack_pidfile "$name")"
+  echo $! >"$pidfile"
+  touch -d "@$started" "$pidfile"
+}
+
+# The first of PATH… (files, or directories searched through) modified after the file REFERENCE;
+# status 1 when none is. A file is named first; then a directory, whose time changes when a file
+# in it is deleted or renamed. Modification times only: cheap enough for every `npm run up`.
+stack_newer_than() {
+  local reference="$1" path hit type
+  shift
+  local paths=()
+  for path in "$@"; do [ -e "$path" ] && paths+=("$path"); done
+  [ ${#paths[@]} -gt 0 ] || return 1
+  for type in f d; do
+    hit="$(find "${paths[@]}" -type "$type" -newer "$reference" -print -quit 2>/dev/null)"
+    if [ -n "$hit" ]; then
+      printf '%s\n' "$hit"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# The platform's services (scripts/platform.sh), in start order; the first three run on Node.js
+# and log pino JSON, the dashboard is nginx. Their logs sit beside the servers' in $STACK_LOGS.
+PLATFORM_SERVICES=(processor gateway monitor dashboard)
+PLATFORM_NODE_SERVICES=(processor gateway monitor)
+
+stack_is_service() {
+  local s
+  for s in "${PLATFORM_SERVICES[@]}"; do [ "$s" = "$1" ] && return 0; done
+  return 1
+}
+
+# The log files of a server or service: the dashboard has nginx's error log and its access log.
+stack_log_files() {
+  printf '%s\n' "$STACK_LOGS/$1.log"
+  if [ "$1" = dashboard ]; then printf '%s\n' "$STACK_LOGS/dashboard-access.log"; fi
 }
 
 # Apt packages, installed only when a command they provide is missing.

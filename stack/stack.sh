@@ -6,7 +6,8 @@
 #   stack.sh down [server…]     stop the servers this stack started (pid files only)
 #   stack.sh start|stop|restart SERVER
 #   stack.sh status             what runs, and whether it answers
-#   stack.sh logs [server] [-f] the tail of a server's log
+#   stack.sh logs [name…] [-f]  the tail of a server's or a service's log, as it is (-f follows)
+#   stack.sh chromium           install Chromium for the browser tests (up never does)
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -45,8 +46,11 @@ stack_parse_url "kafka://${KAFKA_BROKERS%%,*}" KAFKA 9092
 export POSTGRES_URL REDIS_URL MONGO_URL ELASTICSEARCH_URL KAFKA_BROKERS
 
 ALL_SERVERS=(${STACK_SERVERS:-postgres redis ferretdb kafka elasticsearch})
-INSTALL_ONLY=(nginx chromium)
-for server in "${ALL_SERVERS[@]}" "${INSTALL_ONLY[@]}"; do
+# Installed by `up` without being started: what the platform needs to run (nginx serves the
+# dashboard). Chromium serves only the browser tests, which install it themselves
+# (`stack.sh chromium`), so running the platform never pulls in a browser.
+INSTALL_ONLY=(nginx)
+for server in "${ALL_SERVERS[@]}" "${INSTALL_ONLY[@]}" chromium; do
   . "$STACK_DIR/servers/$server.sh"
 done
 
@@ -181,13 +185,39 @@ cmd_status() {
   return "$failing"
 }
 
+# Servers and the platform's services alike: their logs share $STACK_LOGS.
+check_log_name() {
+  stack_is_service "$1" && return 0
+  local s
+  for s in "${ALL_SERVERS[@]}"; do [ "$s" = "$1" ] && return 0; done
+  stack_die "unknown server or service '$1' (servers: ${ALL_SERVERS[*]}; services: ${PLATFORM_SERVICES[*]})"
+}
+
 cmd_logs() {
-  local follow=() names=() a
+  local follow=() files=() shown=() a f
   for a in "$@"; do
-    if [ "$a" = -f ]; then follow=(-f); else check_name "$a"; names+=("$STACK_LOGS/$a.log"); fi
+    if [ "$a" = -f ]; then
+      # By name and retrying: a log that does not exist yet is shown once it appears.
+      follow=(-F)
+    else
+      check_log_name "$a"
+      while IFS= read -r f; do files+=("$f"); done < <(stack_log_files "$a")
+    fi
   done
-  [ ${#names[@]} -gt 0 ] || names=("$STACK_LOGS"/*.log)
-  tail -n "${STACK_LOG_LINES:-50}" "${follow[@]}" "${names[@]}"
+  if [ ${#files[@]} -eq 0 ]; then
+    shopt -s nullglob
+    files=("$STACK_LOGS"/*.log)
+    shopt -u nullglob
+  fi
+  if [ ${#follow[@]} -gt 0 ]; then
+    shown=("${files[@]}")
+  else
+    for f in "${files[@]}"; do
+      if [ -f "$f" ]; then shown+=("$f"); else stack_log "no log yet: $f"; fi
+    done
+  fi
+  [ ${#shown[@]} -gt 0 ] || stack_die "no log to show in $STACK_LOGS"
+  tail -n "${STACK_LOG_LINES:-50}" "${follow[@]}" "${shown[@]}"
 }
 
 command="${1:-}"
@@ -200,5 +230,6 @@ case "$command" in
   restart) [ $# -eq 1 ] || stack_die "usage: stack.sh restart SERVER"; cmd_down "$1"; cmd_up "$1" ;;
   status) cmd_status ;;
   logs) cmd_logs "$@" ;;
+  chromium) chromium_install ;;
   *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$command" ] || exit 2 ;;
 esac

@@ -1,20 +1,44 @@
 // Debian's Chromium, headless, driven by playwright-core, for the tests that look at a page.
+// The platform itself never needs a browser, so `npm run up` does not install one: the first test
+// that launches a browser installs it (`bash stack/stack.sh chromium`, Debian's package).
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import type { TestContext } from 'node:test'
+import { promisify } from 'node:util'
 import { chromium, type Browser } from 'playwright-core'
 import { defer } from './cleanup.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
+const root = new URL('../..', import.meta.url).pathname
+const run = promisify(execFile)
+
+let installing: Promise<void> | undefined
+
+/** Installs Chromium through the stack unless it is there; once per process, however many ask. */
+async function ensureChromium(): Promise<void> {
+  if (existsSync(CHROMIUM)) return
+  installing ??= (async () => {
+    console.log('[browser] Chromium is missing; installing it (bash stack/stack.sh chromium)')
+    try {
+      await run('bash', ['stack/stack.sh', 'chromium'], { cwd: root, timeout: 600_000 })
+    } catch (err) {
+      const { stderr } = err as { stderr?: string }
+      console.error(`[browser] installing Chromium failed:\n${stderr ?? String(err)}`)
+    }
+  })()
+  await installing
+}
 
 /**
  * A headless Chromium with a fresh temporary profile (removed on close), closed after the test.
  * Without the background-networking flags Chromium keeps trying hosts this machine cannot reach.
  */
 export async function launchBrowser(t: TestContext): Promise<Browser> {
+  await ensureChromium()
   assert.ok(
     existsSync(CHROMIUM),
-    `Chromium is missing at ${CHROMIUM}; install it with \`bash stack/stack.sh up\` (stack/servers/chromium.sh)`
+    `Chromium is missing at ${CHROMIUM}; install it with \`bash stack/stack.sh chromium\` (stack/servers/chromium.sh)`
   )
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
