@@ -296,9 +296,7 @@ export async function checkDrill(
     // A request the client gave up on has no known outcome: the gateway may have published it
     // after the client's timeout. Its effect may land (once; duplicates are counted below).
     const unanswered = new Set(
-      load.answers
-        .filter((a) => a.kind === kind && typeof a.code !== 'number')
-        .map((a) => a.userId)
+      load.answers.filter((a) => a.kind === kind && typeof a.code !== 'number').map((a) => a.userId)
     )
     const found = effects[kind]
     const distinct = new Set(found)
