@@ -10,7 +10,7 @@ export function isRedisRefusingForNow(err: unknown): boolean {
   return err instanceof Error && err.name === 'ReplyError' && notNow.test(err.message)
 }
 
-/** A Redis failure of the connection itself: refused, lost, or no answer within the retries. */
+/** A Redis failure of the connection itself: refused, lost, no answer within the retries or the command timeout. */
 export function isRedisUnreachable(err: unknown): boolean {
   if (!(err instanceof Error)) return false
   const code = (err as { code?: unknown }).code
@@ -19,6 +19,6 @@ export function isRedisUnreachable(err: unknown): boolean {
     code === 'ECONNREFUSED' ||
     code === 'ECONNRESET' ||
     code === 'ETIMEDOUT' ||
-    /Connection is closed|Stream isn't writeable/.test(err.message)
+    /Connection is closed|Stream isn't writeable|^Command timed out$/.test(err.message)
   )
 }

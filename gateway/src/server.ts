@@ -4,6 +4,7 @@ import { Kafka } from 'kafkajs'
 import { pino } from 'pino'
 import { buildApp } from './app.ts'
 import { loadGatewayConfig } from './config.ts'
+import { commandRedisOptions, subscriberRedisOptions } from './redis-options.ts'
 
 const config = loadGatewayConfig()
 const logger = pino({ level: config.LOG_LEVEL, base: { service: 'gateway' } })
@@ -15,10 +16,8 @@ const kafka = new Kafka({
   connectionTimeout: 3_000,
   requestTimeout: config.KAFKA_ACK_TIMEOUT_MS
 })
-const redisOptions = { maxRetriesPerRequest: 1, connectTimeout: 3_000 }
-// Auto-pipelining sends the commands of concurrent requests in one write: fewer round trips.
-const redis = new Redis(config.REDIS_URL, { ...redisOptions, enableAutoPipelining: true })
-const redisSubscriber = new Redis(config.REDIS_URL, redisOptions)
+const redis = new Redis(config.REDIS_URL, commandRedisOptions)
+const redisSubscriber = new Redis(config.REDIS_URL, subscriberRedisOptions)
 redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'))
 redisSubscriber.on('error', (err) => logger.warn({ err }, 'Redis subscriber connection error'))
 

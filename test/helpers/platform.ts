@@ -2,13 +2,14 @@
 // test: topics, consumer groups, PostgreSQL and MongoDB databases and Redis key prefix of its own.
 import type { TestContext } from 'node:test'
 import type { TopicNames } from '@streaming/contracts'
-import { Redis } from 'ioredis'
+import { Redis, type RedisOptions } from 'ioredis'
 import type { Kafka } from 'kafkajs'
 import type { Db } from 'mongodb'
 import pg from 'pg'
 import { pino } from 'pino'
 import { buildApp, type GatewayApp } from '../../gateway/src/app.ts'
 import { loadGatewayConfig } from '../../gateway/src/config.ts'
+import { commandRedisOptions, subscriberRedisOptions } from '../../gateway/src/redis-options.ts'
 import { loadProcessorConfig } from '../../processor/src/config.ts'
 import { createProcessor, type Processor } from '../../processor/src/processor.ts'
 import { defer } from './cleanup.ts'
@@ -85,8 +86,11 @@ async function createDatabase(t: TestContext): Promise<pg.Pool> {
   return pool
 }
 
-function redisClient(t: TestContext): Redis {
-  const client = new Redis(servers.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 3_000 })
+function redisClient(
+  t: TestContext,
+  options: RedisOptions = { maxRetriesPerRequest: 1, connectTimeout: 3_000 }
+): Redis {
+  const client = new Redis(servers.redisUrl, options)
   client.on('error', () => {})
   defer(t, () => client.quit().catch(() => {}))
   return client
@@ -120,8 +124,9 @@ export async function startPlatform(
   const app = await buildApp({
     config: loadGatewayConfig({ GATEWAY_GROUP_ID: uniqueName('gateway'), ...options.gatewayEnv }),
     kafka,
-    redis: redisClient(t),
-    redisSubscriber: redisClient(t),
+    // The gateway's connections as its server makes them.
+    redis: redisClient(t, commandRedisOptions),
+    redisSubscriber: redisClient(t, subscriberRedisOptions),
     topics,
     logger: log
   })
