@@ -28,8 +28,11 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 run() { # tree port
   local tree=$1 port=$2 pid
+  local runner=(bash stack/node.sh)
+  # A tree from before the move to Node.js 24 runs its sources through tsx, as it did then.
+  [ -f "$tree/stack/node.sh" ] || runner=(node --conditions=development --import tsx)
   (cd "$tree" && GATEWAY_PORT=$port RATE_LIMIT_MAX=0 GATEWAY_GROUP_ID="accept-cpu-$port" \
-    exec bash stack/node.sh gateway/src/server.ts) >/dev/null 2>&1 &
+    exec "${runner[@]}" gateway/src/server.ts) >/dev/null 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null || true' RETURN
   for _ in $(seq 1 120); do curl -sf "127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done

@@ -46,6 +46,19 @@ export interface MessageProcessorDeps {
   heartbeat?: () => Promise<void>
 }
 
+/**
+ * The heartbeat between retries failed: the group has taken the partition away (a rebalance) or
+ * the broker cannot be reached. The operation is not this consumer's to finish any more: no reply,
+ * no dead letter; the error goes up to the consumer, which rejoins, and the uncommitted message
+ * goes to the partition's next owner (which applies it: a claim does not stop a redelivery).
+ */
+export class HeartbeatFailedError extends Error {
+  constructor(cause: unknown) {
+    super('heartbeat between retries failed; the message is left to the next owner', { cause })
+    this.name = 'HeartbeatFailedError'
+  }
+}
+
 const userScopedOperations = new Set<RequestEventType>(
   Object.values(EventType).filter(
     (type) =>
@@ -180,10 +193,18 @@ export function createMessageProcessor(deps: MessageProcessorDeps) {
         async (err, attempt, delayMs) => {
           deps.metrics.retries.inc({ event_type: request.event_type })
           log.warn({ err, attempt, delay_ms: delayMs }, 'transient failure; retrying')
-          await deps.heartbeat?.()
+          try {
+            await deps.heartbeat?.()
+          } catch (heartbeatError) {
+            throw new HeartbeatFailedError(heartbeatError)
+          }
         }
       )
     } catch (err) {
+      if (err instanceof HeartbeatFailedError) {
+        log.warn({ err: err.cause }, 'group membership lost while retrying; left to the next owner')
+        throw err.cause
+      }
       outcome = failureOutcome(err)
       if (
         outcome.error?.code === ErrorCode.retriesExhausted ||
