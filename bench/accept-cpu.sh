@@ -7,7 +7,9 @@
 # The requests are real: they land on user_events. So it refuses to run while a processor is up
 # (npm run down first), and a processor started later works through every one of them — unless
 # the groups are moved past them, or Kafka's data is reset (npm run stack:stop -- kafka;
-# rm -rf .stack/data/kafka; npm run stack:start -- kafka).
+# rm -rf .stack/data/kafka; npm run stack:start -- kafka). After such a reset delete the monitor's
+# indices too (curl -XDELETE '127.0.0.1:9200/api_*'): a document's id is its topic, partition and
+# offset, so the new events would overwrite the old documents instead of adding to them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 ROUNDS="${ROUNDS:-2}"
