@@ -9,6 +9,8 @@ const REFRESH_MS = 5000
 const WINDOW = 60
 const MESSAGES_LIMIT = 20
 const CHART_HEIGHT = 180
+const SPAN_S = (WINDOW * REFRESH_MS) / 1000
+const INTEGER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6]
 const PALETTE = ['#4f46e5', '#0891b2', '#16a34a', '#ca8a04', '#dc2626', '#9333ea', '#db2777']
 
 const decimal = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 2 })
@@ -113,6 +115,7 @@ export function ratesBetween(before, now) {
  * a list beside it with each series' latest value (textContent).
  */
 function createChart(container, { unit, format = decimal }) {
+  const integers = format === integer
   const canvasBox = container.querySelector('.chart-canvas')
   const values = container.querySelector('.chart-values')
   const times = []
@@ -139,8 +142,9 @@ function createChart(container, { unit, format = decimal }) {
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         scales: {
-          x: { time: true },
-          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] }
+          // Always the last 5 minutes, ending at the newest read.
+          x: { time: true, range: (_u, _min, max) => [max - SPAN_S, max] },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : integers ? 4 : 1] }
         },
         axes: [
           { stroke: '#8491a7', grid: { stroke: 'rgba(132,145,167,0.15)' } },
@@ -148,6 +152,8 @@ function createChart(container, { unit, format = decimal }) {
             stroke: '#8491a7',
             grid: { stroke: 'rgba(132,145,167,0.15)' },
             size: 48,
+            // Whole numbers (records) get whole-number ticks only.
+            ...(integers ? { incrs: INTEGER_STEPS } : {}),
             values: (_u, ticks) => ticks.map((tick) => format.format(tick))
           }
         ],
@@ -158,7 +164,8 @@ function createChart(container, { unit, format = decimal }) {
             stroke: PALETTE[index % PALETTE.length],
             width: 2,
             spanGaps: false,
-            points: { show: false }
+            // A point alone (the first read, or one between gaps) still shows.
+            points: { show: true, size: 4 }
           }))
         ]
       },

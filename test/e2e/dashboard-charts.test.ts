@@ -157,13 +157,17 @@ test(
               ])
             )
           )
+      // Two points at least, so that the lines show on the screenshot.
+      const points = () =>
+        page.locator('[data-chart="operations"]').getAttribute('data-points').then(Number)
       const values = await waitFor(
-        'operations/s and a p95 latency above zero on the charts',
-        shown,
+        'operations/s and a p95 latency above zero on the charts, two points drawn',
+        async () => ({ ...(await shown()), drawn: await points() }),
         (found) =>
+          found.drawn >= 2 &&
           (found.operations?.['criar usuário'] ?? 0) > 0 &&
           (found.latency?.['criar usuário p95'] ?? 0) > 0,
-        30_000
+        40_000
       )
       assert.ok('processor' in (values.lag ?? {}), JSON.stringify(values.lag))
       assert.ok((values.lag?.processor ?? -1) >= 0)
