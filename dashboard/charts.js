@@ -16,6 +16,7 @@ const PALETTE = ['#4f46e5', '#0891b2', '#16a34a', '#ca8a04', '#dc2626', '#9333ea
 const decimal = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 2 })
 const integer = new Intl.NumberFormat('pt-BR', { maximumFractionDigits: 0 })
 const clock = new Intl.DateTimeFormat('pt-BR', { timeStyle: 'medium' })
+const minutes = new Intl.DateTimeFormat('pt-BR', { timeStyle: 'short' })
 
 const OPERATION_LABELS = {
   criar_usuario: 'criar usuário',
@@ -147,7 +148,12 @@ function createChart(container, { unit, format = decimal }) {
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : integers ? 4 : 1] }
         },
         axes: [
-          { stroke: '#8491a7', grid: { stroke: 'rgba(132,145,167,0.15)' } },
+          {
+            stroke: '#8491a7',
+            grid: { stroke: 'rgba(132,145,167,0.15)' },
+            // Times as the rest of the page writes them (pt-BR, 24 h).
+            values: (_u, ticks) => ticks.map((tick) => minutes.format(new Date(tick * 1000)))
+          },
           {
             stroke: '#8491a7',
             grid: { stroke: 'rgba(132,145,167,0.15)' },
