@@ -8,6 +8,16 @@ export const MonitorConfigSchema = Type.Object({
     description: 'interface for health and metrics'
   }),
   MONITOR_PORT: port(8002, 'health, metrics and the recent-transactions API'),
+  MONITOR_GATEWAY_URL: Type.String({
+    minLength: 1,
+    default: 'http://127.0.0.1:8000',
+    description: 'base URL of the gateway, whose /metrics feeds GET /metrics/summary'
+  }),
+  MONITOR_PROCESSOR_URL: Type.String({
+    minLength: 1,
+    default: 'http://127.0.0.1:8001',
+    description: 'base URL of the processor, whose /metrics feeds GET /metrics/summary'
+  }),
   MONITOR_GROUP_ID: Type.String({ minLength: 1, default: 'monitor' }),
   ELASTICSEARCH_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:9200' }),
   MONITOR_FALLBACK_FILE: Type.String({

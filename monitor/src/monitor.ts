@@ -15,6 +15,7 @@ import { indexNames, isValidIndexPrefix, toIndexAction, type EventDocument } fro
 import { createIndexer, describeError, type Indexer } from './indexer.ts'
 import { createMonitorMetrics, createRateMeter } from './metrics.ts'
 import { openSpool } from './spool.ts'
+import { kafkaAdminRoutes } from './kafka-admin-routes.ts'
 import { transactionRoutes } from './transactions.ts'
 
 export interface MonitorDeps {
@@ -215,6 +216,12 @@ export function createMonitor(deps: MonitorDeps) {
     })
   })
   http.register(transactionRoutes, { client, names, topics })
+  http.register(kafkaAdminRoutes, {
+    kafka: deps.kafka,
+    admin: () => admin,
+    gatewayUrl: config.MONITOR_GATEWAY_URL,
+    processorUrl: config.MONITOR_PROCESSOR_URL
+  })
 
   return {
     /** The HTTP server (health, metrics, recent transactions, traces); `listen()` binds it. */
