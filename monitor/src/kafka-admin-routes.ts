@@ -132,28 +132,36 @@ export async function kafkaOverview(admin: Admin): Promise<KafkaOverview> {
   const visible = metadata.topics
     .filter(({ name }) => !isInternal(name))
     .sort((a, b) => a.name.localeCompare(b.name))
+  // A topic deleted between the metadata and its offsets is left out, not an error.
   const offsets = new Map(
-    await Promise.all(
-      visible.map(async ({ name }) => [name, await admin.fetchTopicOffsets(name)] as const)
-    )
-  )
-  const topics = visible.map(({ name, partitions }) => {
-    const ends = offsets.get(name) ?? []
-    return {
-      topic: name,
-      partitions: partitions
-        .map(({ partitionId, leader }) => {
-          const end = ends.find((offset) => offset.partition === partitionId)
-          return {
-            partition: partitionId,
-            leader,
-            low: end?.low ?? '0',
-            high: end?.high ?? '0'
-          }
+    (
+      await Promise.all(
+        visible.map(async ({ name }) => {
+          const ends = await admin.fetchTopicOffsets(name).catch(() => undefined)
+          return ends ? [[name, ends] as const] : []
         })
-        .sort((a, b) => a.partition - b.partition)
-    }
-  })
+      )
+    ).flat()
+  )
+  const topics = visible
+    .filter(({ name }) => offsets.has(name))
+    .map(({ name, partitions }) => {
+      const ends = offsets.get(name) ?? []
+      return {
+        topic: name,
+        partitions: partitions
+          .map(({ partitionId, leader }) => {
+            const end = ends.find((offset) => offset.partition === partitionId)
+            return {
+              partition: partitionId,
+              leader,
+              low: end?.low ?? '0',
+              high: end?.high ?? '0'
+            }
+          })
+          .sort((a, b) => a.partition - b.partition)
+      }
+    })
   const { groups: listed } = await admin.listGroups()
   const consumerGroups = listed
     .filter(({ protocolType }) => protocolType === 'consumer' || protocolType === '')
@@ -282,15 +290,15 @@ export async function lastMessages(
 
 /** The live charts' data: the services' counters and histograms, and the lag per group. */
 export async function metricsSummary(
-  admin: Admin | undefined,
+  overview: (() => Promise<KafkaOverview>) | undefined,
   gatewayUrl: string,
   processorUrl: string
 ) {
   const [gateway, processor, lag] = await Promise.all([
     scrape(gatewayUrl, SCRAPE_TIMEOUT_MS),
     scrape(processorUrl, SCRAPE_TIMEOUT_MS),
-    admin
-      ? withTimeout(kafkaOverview(admin), ADMIN_TIMEOUT_MS)
+    overview
+      ? withTimeout(overview(), ADMIN_TIMEOUT_MS)
           .then(({ groups }) => Object.fromEntries(groups.map((g) => [g.group_id, g.lag])))
           .catch(() => null)
       : Promise.resolve(null)
@@ -333,6 +341,42 @@ export const kafkaAdminRoutes: FastifyPluginAsync<KafkaAdminRoutesOptions> = asy
   server,
   { kafka, admin: adminOf, gatewayUrl, processorUrl }
 ) => {
+  // These pages read with an admin client of their own, not the monitor's: kafkajs keeps every
+  // topic an admin has read in its metadata requests, and once such a topic is deleted each
+  // request fails. A failed read starts over once with a new client.
+  let own: Admin | undefined
+  const dropAdmin = () => {
+    const stale = own
+    own = undefined
+    stale?.disconnect().catch(() => {})
+  }
+  const pageAdmin = async (): Promise<Admin> => {
+    if (own) return own
+    const fresh = kafka.admin()
+    try {
+      await withTimeout(fresh.connect(), ADMIN_TIMEOUT_MS)
+    } catch (err) {
+      fresh.disconnect().catch(() => {})
+      throw err
+    }
+    own = fresh
+    return fresh
+  }
+  const withPageAdmin = async <T>(read: (admin: Admin) => Promise<T>): Promise<T> => {
+    try {
+      return await read(await pageAdmin())
+    } catch (err) {
+      if (err instanceof NotFound) throw err
+      dropAdmin()
+      return await read(await pageAdmin())
+    }
+  }
+  const overview = () =>
+    withPageAdmin((admin) => withTimeout(kafkaOverview(admin), ADMIN_TIMEOUT_MS))
+  server.addHook('onClose', async () => {
+    await own?.disconnect().catch(() => {})
+  })
+
   const unavailable = (request: FastifyRequest, reply: FastifyReply, err: unknown) => {
     request.log.warn({ err: describeError(err) }, 'kafka read unavailable')
     reply.header('retry-after', '5')
@@ -348,10 +392,9 @@ export const kafkaAdminRoutes: FastifyPluginAsync<KafkaAdminRoutesOptions> = asy
     '/kafka/topics',
     { schema: { response: { 200: KafkaOverview } } },
     async (request, reply) => {
-      const admin = adminOf()
-      if (!admin) return unavailable(request, reply, new Error('admin not connected'))
+      if (!adminOf()) return unavailable(request, reply, new Error('monitor not started'))
       try {
-        return await withTimeout(kafkaOverview(admin), ADMIN_TIMEOUT_MS)
+        return await overview()
       } catch (err) {
         return unavailable(request, reply, err)
       }
@@ -368,11 +411,12 @@ export const kafkaAdminRoutes: FastifyPluginAsync<KafkaAdminRoutesOptions> = asy
       }
     },
     async (request, reply) => {
-      const admin = adminOf()
-      if (!admin) return unavailable(request, reply, new Error('admin not connected'))
+      if (!adminOf()) return unavailable(request, reply, new Error('monitor not started'))
       const { topic, partition } = request.params
       try {
-        return await lastMessages(kafka, admin, topic, partition, request.query.limit)
+        return await withPageAdmin((admin) =>
+          lastMessages(kafka, admin, topic, partition, request.query.limit)
+        )
       } catch (err) {
         if (err instanceof NotFound) return sendError(reply, 404, 'NOT_FOUND', err.message)
         return unavailable(request, reply, err)
@@ -380,5 +424,7 @@ export const kafkaAdminRoutes: FastifyPluginAsync<KafkaAdminRoutesOptions> = asy
     }
   )
 
-  server.get('/metrics/summary', async () => metricsSummary(adminOf(), gatewayUrl, processorUrl))
+  server.get('/metrics/summary', async () =>
+    metricsSummary(adminOf() ? overview : undefined, gatewayUrl, processorUrl)
+  )
 }
