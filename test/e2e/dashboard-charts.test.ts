@@ -7,39 +7,20 @@
 // decoded (a correlation_id among them). Screenshots test-results/dashboard-charts.png,
 // dashboard-kafka.png and dashboard-charts-mobile.png (390 px, nothing scrolls sideways).
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import type { Page } from 'playwright-core'
 import { launchBrowser } from '../helpers/browser.ts'
+import { dashboardUrl, platformUp, UP_TIMEOUT_MS } from '../helpers/dashboard.ts'
 import { waitFor } from '../helpers/monitor.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const results = join(root, 'test-results')
-const dashboardHost = process.env.DASHBOARD_HOST ?? '127.0.0.1'
-const dashboardUrl = `http://${dashboardHost}:${process.env.DASHBOARD_PORT ?? '8089'}/`
 const gatewayUrl = `http://127.0.0.1:${process.env.GATEWAY_PORT ?? '8000'}`
 const monitorUrl = `http://127.0.0.1:${process.env.MONITOR_PORT ?? '8002'}`
-const UP_TIMEOUT_MS = Number(process.env.PLATFORM_UP_TIMEOUT_MS ?? 600_000)
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/
-
-const execFileAsync = promisify(execFile)
-
-async function platformUp(): Promise<void> {
-  try {
-    await execFileAsync('bash', ['scripts/platform.sh', 'up'], {
-      cwd: root,
-      timeout: UP_TIMEOUT_MS,
-      maxBuffer: 16 * 1024 * 1024
-    })
-  } catch (err) {
-    const { stderr } = err as { stderr?: string }
-    assert.fail(`bash scripts/platform.sh up failed:\n${(stderr ?? '').trim().slice(-3000)}`)
-  }
-}
 
 interface Summary {
   at: number

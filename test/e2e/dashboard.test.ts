@@ -10,45 +10,21 @@
 // page at 390 px wide; screenshots dashboard-trace.png, dashboard-trace-error.png,
 // dashboard-search.png, dashboard-mobile.png and dashboard-mobile-trace.png.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { randomInt, randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import type { Page } from 'playwright-core'
 import { launchBrowser } from '../helpers/browser.ts'
+import { dashboardHost, dashboardUrl, platformUp, UP_TIMEOUT_MS } from '../helpers/dashboard.ts'
 import { waitFor } from '../helpers/monitor.ts'
 import { startPlatform } from '../helpers/platform.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const results = join(root, 'test-results')
-const dashboardHost = process.env.DASHBOARD_HOST ?? '127.0.0.1'
-const dashboardUrl = `http://${dashboardHost}:${process.env.DASHBOARD_PORT ?? '8089'}/`
-/** A cold start installs and starts every server (Elasticsearch and Kafka take the longest). */
-const UP_TIMEOUT_MS = Number(process.env.PLATFORM_UP_TIMEOUT_MS ?? 600_000)
 const SERVICES = ['gateway', 'processor', 'monitor']
-
-const execFileAsync = promisify(execFile)
-
-/** `platform.sh up` is idempotent: quick when everything already runs. */
-async function platformUp(): Promise<void> {
-  try {
-    await execFileAsync('bash', ['scripts/platform.sh', 'up'], {
-      cwd: root,
-      timeout: UP_TIMEOUT_MS,
-      maxBuffer: 16 * 1024 * 1024
-    })
-  } catch (err) {
-    const { stderr, killed } = err as { stderr?: string; killed?: boolean }
-    const tail = (stderr ?? '').trim().split('\n').slice(-30).join('\n')
-    assert.fail(
-      `bash scripts/platform.sh up ${killed ? `did not finish within ${UP_TIMEOUT_MS / 1000} s` : 'failed'}:\n${tail}`
-    )
-  }
-}
 
 /** Text of one element, trimmed. */
 const text = async (page: Page, selector: string) =>
