@@ -7,6 +7,7 @@
 // (BENCH_HISTORY_QUERIES, default 500: queries timed each way)
 import { randomUUID } from 'node:crypto'
 import { MongoClient } from 'mongodb'
+import { viewingDocument } from './viewings.ts'
 import pg from 'pg'
 
 const documents = Number(process.argv[2] ?? 100_000)
@@ -28,17 +29,9 @@ async function fill(): Promise<number> {
   for (let sent = 0; sent < documents; sent += batch) {
     const now = Date.now()
     await viewings.insertMany(
-      Array.from({ length: Math.min(batch, documents - sent) }, (_, i) => ({
-        _id: randomUUID(),
-        user_id: firstUser + ((sent + i) % users),
-        conteudo_id: `c-${(sent + i) % 5_000}`,
-        titulo: 'Cidade de Deus',
-        tipo: 'filme',
-        tempo_assistido: 90,
-        posicao: 50,
-        concluido: false,
-        data: new Date(now - (sent + i))
-      })),
+      Array.from({ length: Math.min(batch, documents - sent) }, (_, i) =>
+        viewingDocument(sent + i, firstUser + ((sent + i) % users), now)
+      ),
       { ordered: false }
     )
   }

@@ -4,9 +4,9 @@
 // Adds only what is missing; the documents are ordinary viewings, found by the queries the
 // processor makes. Run it with the platform down or idle:
 //   bash stack/node.sh bench/preload.ts [DOCUMENTS=1000000] [USERS=100000]
-import { randomUUID } from 'node:crypto'
 import { MongoClient } from 'mongodb'
 import pg from 'pg'
+import { viewingDocument } from './viewings.ts'
 
 const documents = Number(process.argv[2] ?? 1_000_000)
 const users = Number(process.argv[3] ?? 100_000)
@@ -55,17 +55,9 @@ const filling = performance.now()
 const now = Date.now()
 for (let sent = 0; sent < missingDocuments; sent += 2_000) {
   await history.insertMany(
-    Array.from({ length: Math.min(2_000, missingDocuments - sent) }, (_, i) => ({
-      _id: randomUUID(),
-      user_id: userIds[(sent + i) % userIds.length] as number,
-      conteudo_id: `c-${(sent + i) % 5_000}`,
-      titulo: 'Cidade de Deus',
-      tipo: 'filme',
-      tempo_assistido: 90,
-      posicao: 50,
-      concluido: false,
-      data: new Date(now - (sent + i) * 1_000)
-    })),
+    Array.from({ length: Math.min(2_000, missingDocuments - sent) }, (_, i) =>
+      viewingDocument(sent + i, userIds[(sent + i) % userIds.length] as number, now)
+    ),
     { ordered: false }
   )
 }
