@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
-import { launchBrowser } from '../helpers/browser.ts'
+import { launchBrowser, unavailableThroughProxy, watchProblems } from '../helpers/browser.ts'
 import { dashboardUrl, platformUp, UP_TIMEOUT_MS } from '../helpers/dashboard.ts'
 import { waitFor } from '../helpers/monitor.ts'
 
@@ -98,10 +98,8 @@ test(
     })
     const page = await context.newPage()
     const problems: string[] = []
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`)
-    })
+    const unavailable: string[] = []
+    watchProblems(page, problems, unavailableThroughProxy(unavailable))
     const external: string[] = []
     page.on('request', (request) => {
       if (!request.url().startsWith(dashboardUrl)) external.push(request.url())
@@ -225,6 +223,9 @@ test(
       await page.screenshot({ path: join(results, 'dashboard-charts-mobile.png') })
 
       assert.deepEqual(problems, [], 'no script errors or CSP violations in the page')
+      if (unavailable.length > 0) {
+        t.diagnostic(`answered unavailable while the page ran: ${unavailable.join(', ')}`)
+      }
       assert.deepEqual(external, [], 'everything from the dashboard itself')
     } catch (err) {
       await page

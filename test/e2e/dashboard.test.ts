@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
-import { launchBrowser } from '../helpers/browser.ts'
+import { launchBrowser, watchProblems } from '../helpers/browser.ts'
 import { dashboardHost, dashboardUrl, platformUp, UP_TIMEOUT_MS } from '../helpers/dashboard.ts'
 import { waitFor } from '../helpers/monitor.ts'
 import { startPlatform } from '../helpers/platform.ts'
@@ -62,10 +62,7 @@ test(
     const page = await context.newPage()
     // Script errors and Content-Security-Policy violations surface here.
     const problems: string[] = []
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`)
-    })
+    watchProblems(page, problems)
 
     try {
       const response = await page.goto(dashboardUrl, { waitUntil: 'load' })
@@ -212,13 +209,8 @@ test(
       })
     })
     const problems: string[] = []
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-    page.on('console', (message) => {
-      // The refused calls below are logged as failed resources: expected.
-      if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) {
-        problems.push(`console: ${message.text()}`)
-      }
-    })
+    // The refused calls below are logged as failed resources: expected.
+    watchProblems(page, problems, (text) => /status of 40[13]/.test(text))
 
     await page.goto(dashboardUrl, { waitUntil: 'load' })
     await page
@@ -401,17 +393,13 @@ test(
     await mkdir(results, { recursive: true })
     const browser = await launchBrowser(t)
     const problems: string[] = []
-    const watch = (page: Page) => {
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-      page.on('console', (message) => {
-        // A fresh or unknown transaction is a 404 of the trace route, asked again: expected.
-        const trace404 =
-          /status of 404/.test(message.text()) &&
-          message.location().url.includes('/proxy/monitor/transactions/')
-        if (message.type() === 'error' && !trace404) problems.push(`console: ${message.text()}`)
-      })
-      return page
-    }
+    // A fresh or unknown transaction is a 404 of the trace route, asked again: expected.
+    const watch = (page: Page) =>
+      watchProblems(
+        page,
+        problems,
+        (text, url) => /status of 404/.test(text) && url.includes('/proxy/monitor/transactions/')
+      )
     const page = watch(
       await (
         await browser.newContext({

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import type { TestContext } from 'node:test'
 import { promisify } from 'node:util'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { defer } from './cleanup.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -56,3 +56,38 @@ export async function launchBrowser(t: TestContext): Promise<Browser> {
   defer(t, () => browser.close())
   return browser
 }
+
+/**
+ * Collects a page's script errors and console errors into `problems`, each console error with
+ * the address it is about (a failed load names the resource). `expected` lets a test leave out
+ * the errors its own steps cause, such as a refused call it makes on purpose.
+ */
+export function watchProblems(
+  page: Page,
+  problems: string[],
+  expected: (text: string, url: string) => boolean = () => false
+): Page {
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return
+    const { url } = message.location()
+    if (!expected(message.text(), url)) problems.push(`console: ${message.text()} (${url})`)
+  })
+  return page
+}
+
+/**
+ * A load that failed because a service answered 502/503 through the dashboard's proxy: the page
+ * shows that state (a red tile, "indisponível"), so it is the page working, not a page error.
+ * Such loads are added to `seen` for the test to report.
+ */
+export const unavailableThroughProxy =
+  (seen: string[]) =>
+  (text: string, url: string): boolean => {
+    const answered =
+      /status of 50[23]\b/.test(text) &&
+      URL.canParse(url) &&
+      new URL(url).pathname.startsWith('/proxy/')
+    if (answered) seen.push(url)
+    return answered
+  }
