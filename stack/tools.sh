@@ -129,9 +129,11 @@ tool_spawn() {
       ;;
     redis-commander)
       # One connection, labelled as compose's REDIS_HOSTS does; --nosave keeps it out of the
-      # package's config folder.
+      # package's config folder; SCAN asks for 1,000 keys at a time (200 by default), so the key
+      # tree of a Redis holding every operation's status loads in fewer round trips.
       local args=(--redis-host "$RD_HOST" --redis-port "$RD_PORT" --redis-label local
-        --address "${BIND_ADDRESS:-127.0.0.1}" --port "$(tool_port redis-commander)" --nosave)
+        --address "${BIND_ADDRESS:-127.0.0.1}" --port "$(tool_port redis-commander)" --nosave
+        --scan-count 1000)
       [ -z "$RD_PASSWORD" ] || args+=(--redis-password "$RD_PASSWORD")
       [ -z "$RD_DB" ] || args+=(--redis-db "$RD_DB")
       (cd "$TOOLS_HOME/node_modules/redis-commander" && stack_spawn redis-commander env \
