@@ -12,6 +12,7 @@
 # Needs lib.sh, the environment of .env (scripts/platform.sh load_env) and PG_* and RD_*, the
 # parts of POSTGRES_URL and REDIS_URL (stack_parse_url).
 
+TOOLS_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOOLS_HOME="$STACK_OPT/tools"
 ADMINER_PHP=/usr/share/adminer/adminer.php
 
@@ -113,7 +114,7 @@ tool_spawn() {
         php -S "$listen" \
         -d session.save_path="$STACK_DATA/adminer/sessions" \
         -d display_errors=0 -d log_errors=1 \
-        "$STACK_DIR/adminer/router.php"
+        "$TOOLS_SCRIPTS/adminer/router.php"
       ;;
     mongo-express)
       # As compose's container: admin mode (every database listed), HTTP basic auth.
@@ -144,6 +145,6 @@ tool_spawn() {
 
 # What a running tool was started from: restarted by `npm run up` when one of these changed.
 tool_sources() {
-  printf '%s\n' "$STACK_DIR/tools.sh" "$STACK_DIR/versions.env"
-  if [ "$1" = adminer ]; then printf '%s\n' "$STACK_DIR/adminer"; fi
+  printf '%s\n' "$TOOLS_SCRIPTS/tools.sh" "$TOOLS_SCRIPTS/versions.env"
+  if [ "$1" = adminer ]; then printf '%s\n' "$TOOLS_SCRIPTS/adminer"; fi
 }
