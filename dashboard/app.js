@@ -1,7 +1,7 @@
-// The dashboard's behaviour: links built from this page's host, health tiles and recent
-// transactions refreshed every 5 s through nginx's /proxy/ paths, the end-to-end test button, the
-// trace of one transaction (a dialog opened from a row or the button's result) and the search by
-// correlation id or user id.
+// The dashboard's behaviour: links built from this page's host, the tool cards as this run has
+// them (/runtime.json), health tiles and recent transactions refreshed every 5 s through nginx's
+// /proxy/ paths, the end-to-end test button, the trace of one transaction (a dialog opened from a
+// row or the button's result) and the search by correlation id or user id.
 // Plain browser JavaScript, no build step. Every value from a service goes in with textContent,
 // never as markup.
 
@@ -195,6 +195,39 @@ function buildLinks() {
     const address = link.closest('.card')?.querySelector('.addr')
     if (address) address.textContent = url.host + (url.pathname === '/' ? '' : url.pathname)
   }
+}
+
+// --- how the platform runs: nginx answers /runtime.json (dashboard/nginx.conf.template)
+
+/**
+ * Shows each tool card as this run has it: with compose every UI runs; natively (`npm run up`)
+ * Kafka UI and Kibana give way to this page's own sections, Adminer's server is the platform's
+ * PostgreSQL on its host address, and PLATFORM_TOOLS=0 leaves Adminer, Mongo Express and Redis
+ * Commander out. Without an answer the page stays as written (compose's cards).
+ */
+async function applyRuntime() {
+  let runtime
+  try {
+    const result = await request('/runtime.json')
+    runtime = result.status === 200 && isObject(result.body) ? result.body : undefined
+  } catch (err) {
+    console.error(err)
+  }
+  if (!runtime || (runtime.runtime !== 'native' && runtime.runtime !== 'compose')) return
+  const states = new Set([runtime.runtime, runtime.tools === false ? 'tools-off' : 'tools-on'])
+  for (const element of document.querySelectorAll('[data-when]')) {
+    element.hidden = !states.has(element.dataset.when)
+  }
+  const server = typeof runtime.adminer_server === 'string' ? runtime.adminer_server : ''
+  const adminer = document.querySelector('.card[data-tool="adminer"] a[data-port]')
+  if (server && adminer) {
+    const url = new URL(adminer.dataset.path || '/', window.location.href)
+    url.searchParams.set('pgsql', server)
+    adminer.dataset.path = url.pathname + url.search
+    document.querySelector('[data-role="adminer-server"]').textContent = server
+    buildLinks()
+  }
+  document.documentElement.dataset.runtime = runtime.runtime
 }
 
 // --- health tiles
@@ -974,6 +1007,7 @@ async function runTestUser(button) {
 }
 
 buildLinks()
+applyRuntime()
 setUpApiKeyForm()
 setUpTransactionRows()
 setUpSearch()

@@ -2,18 +2,19 @@
 # Runs the whole platform without Docker: the native server stack plus the services and the
 # dashboard (nginx), in the background, on loopback.
 #
-#   platform.sh up                  start the stack and every service, wait until each /health is
-#                                   green; a running service whose code changed since it started
-#                                   is restarted
-#   platform.sh restart [service…]  restart services (default: processor gateway monitor), waiting
-#                                   for each /health
+#   platform.sh up                  start the stack, every service and the admin UIs (Adminer,
+#                                   Mongo Express, Redis Commander; PLATFORM_TOOLS=0 leaves them
+#                                   out), wait until each answers; a running service or tool whose
+#                                   code changed since it started is restarted
+#   platform.sh restart [name…]     restart services or tools (default: processor gateway monitor),
+#                                   waiting for each /health
 #   platform.sh dev [service…]      the stack, then the node services in watch mode in the
 #                                   foreground, their logs pretty-printed; Ctrl-C stops them
 #   platform.sh logs [name…] [-f]   the tail of services' (default) or servers' logs, pino's lines
 #                                   pretty-printed; -f follows
 #   platform.sh changed [service…]  the running services whose code changed since they started
-#   platform.sh down                stop the services, then the stack
-#   platform.sh status              the stack's servers and each service's /health
+#   platform.sh down                stop the tools and the services, then the stack
+#   platform.sh status              the stack's servers, each service's /health and each tool
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,12 +31,18 @@ load_env() {
   done <"$file"
 }
 load_env
+# The servers' parts the tools and the dashboard's runtime description need.
+stack_parse_url "${POSTGRES_URL:-postgres://streaming:streaming@127.0.0.1:5432/streaming}" PG 5432 POSTGRES_URL
+stack_parse_url "${REDIS_URL:-redis://127.0.0.1:6379}" RD 6379 REDIS_URL
+. "$ROOT/stack/tools.sh"
 
 SERVICES=("${PLATFORM_SERVICES[@]}")
 NODE_SERVICES=("${PLATFORM_NODE_SERVICES[@]}")
+TOOLS=("${PLATFORM_TOOL_NAMES[@]}")
 
 check_service() {
-  stack_is_service "$1" || stack_die "unknown service '$1' (services: ${SERVICES[*]})"
+  stack_is_service "$1" || stack_is_tool "$1" ||
+    stack_die "unknown service '$1' (services: ${SERVICES[*]}; tools: ${TOOLS[*]})"
 }
 is_node_service() { [[ " ${NODE_SERVICES[*]} " == *" $1 "* ]]; }
 
@@ -52,6 +59,7 @@ health_of() {
     processor) echo "http://${PROCESSOR_HOST:-127.0.0.1}:${PROCESSOR_PORT:-8001}/health" ;;
     monitor) echo "http://${MONITOR_HOST:-127.0.0.1}:${MONITOR_PORT:-8002}/health" ;;
     dashboard) echo "http://${DASHBOARD_HOST:-127.0.0.1}:${DASHBOARD_PORT:-8089}/" ;;
+    *) tool_health_url "$1" ;;
   esac
 }
 
@@ -74,6 +82,11 @@ render_dashboard_config() {
     [GATEWAY_UPSTREAM]="${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8000}"
     [PROCESSOR_UPSTREAM]="${PROCESSOR_HOST:-127.0.0.1}:${PROCESSOR_PORT:-8001}"
     [MONITOR_UPSTREAM]="${MONITOR_HOST:-127.0.0.1}:${MONITOR_PORT:-8002}"
+    # What the page reads from /runtime.json: no Kafka UI or Kibana here, the tools only when
+    # PLATFORM_TOOLS allows them, Adminer's server the platform's PostgreSQL.
+    [DASHBOARD_RUNTIME]=native
+    [DASHBOARD_TOOLS]="$(if tools_enabled; then echo true; else echo false; fi)"
+    [ADMINER_SERVER]="$PG_HOST:$PG_PORT"
   )
   text="$(<"$template")"
   for name in "${!values[@]}"; do text="${text//"\${$name}"/"${values[$name]}"}"; done
@@ -115,7 +128,10 @@ EOF
 
 spawn_service() {
   local name="$1"
-  if [ "$name" = dashboard ]; then
+  if stack_is_tool "$name"; then
+    tool_install "$name"
+    tool_spawn "$name"
+  elif [ "$name" = dashboard ]; then
     render_dashboard_config
     stack_spawn dashboard "$NGINX_BIN" "${NGINX_ARGS[@]}"
   else
@@ -123,14 +139,26 @@ spawn_service() {
   fi
 }
 
-healthy() { curl -fsS --max-time 3 "$(health_of "$1")" >/dev/null 2>&1; }
+healthy() {
+  if stack_is_tool "$1"; then
+    tool_healthy "$1"
+  else
+    curl -fsS --max-time 3 "$(health_of "$1")" >/dev/null 2>&1
+  fi
+}
 
 # What a node service runs: its sources, the contracts, the dependencies and the configuration
-# file load_env read. The dashboard has none: nginx serves dashboard/ as it is on disk.
+# file load_env read; a tool, its start-up script, the pinned versions and that file. The dashboard
+# has none: nginx serves dashboard/ as it is on disk.
 sources_of() {
-  is_node_service "$1" || return 0
   local config="$ROOT/.env"
   [ -f "$config" ] || config="$ROOT/.env.example"
+  if stack_is_tool "$1"; then
+    tool_sources "$1"
+    printf '%s\n' "$config"
+    return 0
+  fi
+  is_node_service "$1" || return 0
   printf '%s\n' "$ROOT/$1/src" "$ROOT/contracts/src" "$ROOT/$1/package.json" \
     "$ROOT/contracts/package.json" "$ROOT/package-lock.json" "$config"
 }
@@ -156,9 +184,9 @@ start_service() {
     if changed="$(changed_source "$name")"; then
       stack_log "$name: $changed changed since it started (pid $pid); restarting it"
       stop_service "$name"
-      started=$SECONDS
       stack_log "starting $name…"
       spawn_service "$name"
+      started=$SECONDS
     else
       stack_log "$name already running (pid $pid)"
       if [ "$name" = dashboard ]; then
@@ -169,7 +197,9 @@ start_service() {
     fi
   else
     stack_log "starting $name…"
+    # A tool installs itself first (apt, npm): its time to answer counts from its start.
     spawn_service "$name"
+    started=$SECONDS
   fi
   until healthy "$name"; do
     if ! stack_pid "$name" >/dev/null; then
@@ -203,6 +233,9 @@ cmd_restart() {
   [ ${#names[@]} -gt 0 ] || names=("${NODE_SERVICES[@]}")
   for name in "${names[@]}"; do
     check_service "$name"
+    if stack_is_tool "$name" && ! tools_enabled; then
+      stack_die "$name is left out by PLATFORM_TOOLS=0"
+    fi
     if is_node_service "$name" && pid="$(stack_pid dev)"; then
       stack_die "$name runs under npm run dev (pid $pid), which restarts it when a source changes"
     fi
@@ -252,8 +285,19 @@ command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
   up)
+    tools_enabled || true # a wrong PLATFORM_TOOLS stops here, before anything starts
     bash "$ROOT/stack/stack.sh" up
     for service in "${SERVICES[@]}"; do start_service "$service"; done
+    if tools_enabled; then
+      for tool in "${TOOLS[@]}"; do start_service "$tool"; done
+    else
+      for tool in "${TOOLS[@]}"; do
+        if stack_pid "$tool" >/dev/null; then
+          stack_log "$tool: PLATFORM_TOOLS=0; stopping it"
+          stop_service "$tool"
+        fi
+      done
+    fi
     stack_log "platform up: dashboard $(health_of dashboard), gateway http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8000}/docs"
     ;;
   restart) cmd_restart "$@" ;;
@@ -270,6 +314,8 @@ case "$command" in
   down)
     # npm run dev's services first: it stops them on SIGTERM as on Ctrl-C.
     stop_service dev
+    # The tools whatever PLATFORM_TOOLS says now: those a pid file names are stopped.
+    for ((i = ${#TOOLS[@]} - 1; i >= 0; i--)); do stop_service "${TOOLS[$i]}"; done
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[$i]}"; done
     bash "$ROOT/stack/stack.sh" down
     ;;
@@ -278,9 +324,20 @@ case "$command" in
     bash "$ROOT/stack/stack.sh" status || failing=1
     for service in "${SERVICES[@]}"; do
       if healthy "$service"; then state=healthy; else state="not healthy"; failing=1; fi
-      printf '%-14s %-36s %s\n' "$service" "$(health_of "$service")" "$state"
+      printf '%-16s %-36s %s\n' "$service" "$(health_of "$service")" "$state"
+    done
+    for tool in "${TOOLS[@]}"; do
+      if ! tools_enabled; then
+        state="off (PLATFORM_TOOLS=0)"
+      elif healthy "$tool"; then
+        state=healthy
+      else
+        state="not healthy"
+        failing=1
+      fi
+      printf '%-16s %-36s %s\n' "$tool" "http://$(tool_listen "$tool")/" "$state"
     done
     exit "$failing"
     ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -25,6 +25,19 @@ stack_sudo() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# scheme://[user[:password]@]host[:port][/path] into PREFIX_HOST, _PORT, _USER, _PASSWORD, _DB;
+# VARIABLE names the setting in the error message (PREFIX_URL when not given).
+stack_parse_url() {
+  local url="$1" prefix="$2" default_port="$3" variable="${4:-${2}_URL}"
+  [[ "$url" =~ ^[a-z]+://(([^:@/]*)(:([^@/]*))?@)?([^:/?]+)(:([0-9]+))?(/([^?]*))? ]] \
+    || stack_die "cannot parse $variable: $url"
+  printf -v "${prefix}_HOST" '%s' "${BASH_REMATCH[5]}"
+  printf -v "${prefix}_PORT" '%s' "${BASH_REMATCH[7]:-$default_port}"
+  printf -v "${prefix}_USER" '%s' "${BASH_REMATCH[2]}"
+  printf -v "${prefix}_PASSWORD" '%s' "${BASH_REMATCH[4]}"
+  printf -v "${prefix}_DB" '%s' "${BASH_REMATCH[9]}"
+}
+
 stack_pidfile() { printf '%s/%s.pid' "$STACK_RUN" "$1"; }
 
 # The pid recorded for a server, if that process is still alive.
@@ -79,6 +92,16 @@ PLATFORM_NODE_SERVICES=(processor gateway monitor)
 stack_is_service() {
   local s
   for s in "${PLATFORM_SERVICES[@]}"; do [ "$s" = "$1" ] && return 0; done
+  return 1
+}
+
+# The admin UIs `npm run up` starts beside the services (stack/tools.sh; PLATFORM_TOOLS=0 leaves
+# them out), as compose runs them in containers. Their logs and pid files sit beside the services'.
+PLATFORM_TOOL_NAMES=(adminer mongo-express redis-commander)
+
+stack_is_tool() {
+  local s
+  for s in "${PLATFORM_TOOL_NAMES[@]}"; do [ "$s" = "$1" ] && return 0; done
   return 1
 }
 

@@ -26,17 +26,6 @@ stack_load_env() {
 }
 stack_load_env
 
-# scheme://[user[:password]@]host[:port][/path]
-stack_parse_url() {
-  local url="$1" prefix="$2" default_port="$3"
-  [[ "$url" =~ ^[a-z]+://(([^:@/]*)(:([^@/]*))?@)?([^:/?]+)(:([0-9]+))?(/([^?]*))? ]] \
-    || stack_die "cannot parse ${prefix}_URL: $url"
-  printf -v "${prefix}_HOST" '%s' "${BASH_REMATCH[5]}"
-  printf -v "${prefix}_PORT" '%s' "${BASH_REMATCH[7]:-$default_port}"
-  printf -v "${prefix}_USER" '%s' "${BASH_REMATCH[2]}"
-  printf -v "${prefix}_PASSWORD" '%s' "${BASH_REMATCH[4]}"
-  printf -v "${prefix}_DB" '%s' "${BASH_REMATCH[9]}"
-}
 stack_parse_url "${POSTGRES_URL:=postgres://streaming:streaming@127.0.0.1:5432/streaming}" POSTGRES 5432
 stack_parse_url "${REDIS_URL:=redis://127.0.0.1:6379}" REDIS 6379
 stack_parse_url "${MONGO_URL:=mongodb://127.0.0.1:27017/streaming}" MONGO 27017
@@ -185,12 +174,13 @@ cmd_status() {
   return "$failing"
 }
 
-# Servers and the platform's services alike: their logs share $STACK_LOGS.
+# Servers, the platform's services and its admin UIs alike: their logs share $STACK_LOGS.
 check_log_name() {
   stack_is_service "$1" && return 0
+  stack_is_tool "$1" && return 0
   local s
   for s in "${ALL_SERVERS[@]}"; do [ "$s" = "$1" ] && return 0; done
-  stack_die "unknown server or service '$1' (servers: ${ALL_SERVERS[*]}; services: ${PLATFORM_SERVICES[*]})"
+  stack_die "unknown server or service '$1' (servers: ${ALL_SERVERS[*]}; services: ${PLATFORM_SERVICES[*]}; tools: ${PLATFORM_TOOL_NAMES[*]})"
 }
 
 cmd_logs() {

@@ -13,8 +13,23 @@ export const dashboardUrl = `http://${dashboardHost}:${process.env.DASHBOARD_POR
 /** A cold start installs and starts every server (Elasticsearch and Kafka take the longest). */
 export const UP_TIMEOUT_MS = Number(process.env.PLATFORM_UP_TIMEOUT_MS ?? 600_000)
 
-/** `platform.sh up` is idempotent: quick when everything already runs. */
+/**
+ * `platform.sh up` is idempotent: quick when everything already runs. With STACK_AUTO_UP=0 the
+ * platform was started another way (`docker compose up -d`, or a checkout's own `npm run up`) and
+ * is only expected to answer: nothing is started from this checkout.
+ */
 export async function platformUp(): Promise<void> {
+  if (process.env.STACK_AUTO_UP === '0') {
+    const answer = await fetch(dashboardUrl, { signal: AbortSignal.timeout(5_000) }).catch(
+      (err: unknown) => err as Error
+    )
+    assert.ok(
+      !(answer instanceof Error) && answer.ok,
+      `STACK_AUTO_UP=0: the platform is expected to run already, but ${dashboardUrl} does not answer` +
+        (answer instanceof Error ? ` (${answer.message})` : ` (HTTP ${answer.status})`)
+    )
+    return
+  }
   try {
     await execFileAsync('bash', ['scripts/platform.sh', 'up'], {
       cwd: root,

@@ -244,13 +244,90 @@ test('restart refuses unknown services and those npm run dev watches', async (t)
   assert.notEqual(unknown.code, 0)
   assert.match(
     unknown.stderr,
-    /unknown service 'nosuch' \(services: processor gateway monitor dashboard\)/
+    /unknown service 'nosuch' \(services: processor gateway monitor dashboard; tools: adminer mongo-express redis-commander\)/
   )
 
   runningService(home, 'dev', new Date())
   const underDev = await bash(['scripts/platform.sh', 'restart'], { STACK_HOME: home })
   assert.notEqual(underDev.code, 0)
   assert.match(underDev.stderr, /processor runs under npm run dev \(pid \d+\)/)
+})
+
+/** Nothing answers on port 9 here: the status lines of services and tools without touching any. */
+const NOWHERE = {
+  GATEWAY_PORT: '9',
+  PROCESSOR_PORT: '9',
+  MONITOR_PORT: '9',
+  DASHBOARD_PORT: '9',
+  ADMINER_PORT: '9',
+  MONGO_EXPRESS_PORT: '9',
+  REDIS_COMMANDER_PORT: '9'
+}
+
+test('PLATFORM_TOOLS: 1 or unset starts the admin UIs, 0 leaves them out, anything else stops up', async (t) => {
+  const enabled = (value?: string) =>
+    bash(
+      [
+        '-c',
+        '. stack/lib.sh && . stack/tools.sh && if tools_enabled; then echo on; else echo off; fi'
+      ],
+      { STACK_HOME: tempDir(t), ...(value === undefined ? {} : { PLATFORM_TOOLS: value }) }
+    )
+  assert.equal((await enabled()).stdout, 'on\n')
+  assert.equal((await enabled('1')).stdout, 'on\n')
+  assert.equal((await enabled('0')).stdout, 'off\n')
+  const wrong = await enabled('yes')
+  assert.notEqual(wrong.code, 0)
+  assert.match(wrong.stderr, /PLATFORM_TOOLS must be 1 .* or 0 .*, not 'yes'/)
+
+  // `up` refuses a wrong value before it installs or starts anything.
+  const { stackDir, home, installed } = stubStack(t)
+  const up = await bash(['scripts/platform.sh', 'up'], {
+    STACK_DIR: stackDir,
+    STACK_HOME: home,
+    PLATFORM_TOOLS: 'yes'
+  })
+  assert.notEqual(up.code, 0)
+  assert.match(up.stderr, /PLATFORM_TOOLS must be/)
+  assert.deepEqual(installed(), [])
+})
+
+test('status shows the admin UIs, or that PLATFORM_TOOLS=0 left them out; restart refuses them then', async (t) => {
+  const { stackDir, home } = stubStack(t)
+  const env = { STACK_DIR: stackDir, STACK_HOME: home, ...NOWHERE }
+  const tools = (stdout: string) =>
+    stdout
+      .split('\n')
+      .filter((line) => /^(adminer|mongo-express|redis-commander) /.test(line))
+      .map((line) => line.replace(/\s+/g, ' '))
+
+  const off = await bash(['scripts/platform.sh', 'status'], { ...env, PLATFORM_TOOLS: '0' })
+  assert.deepEqual(tools(off.stdout), [
+    'adminer http://127.0.0.1:9/ off (PLATFORM_TOOLS=0)',
+    'mongo-express http://127.0.0.1:9/ off (PLATFORM_TOOLS=0)',
+    'redis-commander http://127.0.0.1:9/ off (PLATFORM_TOOLS=0)'
+  ])
+  const on = await bash(['scripts/platform.sh', 'status'], env)
+  assert.notEqual(on.code, 0, 'nothing answers')
+  assert.deepEqual(tools(on.stdout), [
+    'adminer http://127.0.0.1:9/ not healthy',
+    'mongo-express http://127.0.0.1:9/ not healthy',
+    'redis-commander http://127.0.0.1:9/ not healthy'
+  ])
+
+  const restart = await bash(['scripts/platform.sh', 'restart', 'adminer'], {
+    STACK_HOME: home,
+    PLATFORM_TOOLS: '0'
+  })
+  assert.notEqual(restart.code, 0)
+  assert.match(restart.stderr, /adminer is left out by PLATFORM_TOOLS=0/)
+
+  // Their logs are named like the services'.
+  mkdirSync(join(home, 'logs'), { recursive: true })
+  writeFileSync(join(home, 'logs', 'adminer.log'), 'PHP Development Server started\n')
+  const logs = await bash(['stack/stack.sh', 'logs', 'adminer'], { STACK_HOME: home })
+  assert.equal(logs.code, 0, logs.stderr)
+  assert.match(logs.stdout, /PHP Development Server started/)
 })
 
 test('the developer scripts are npm scripts', () => {
