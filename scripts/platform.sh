@@ -36,6 +36,12 @@ stack_parse_url "${POSTGRES_URL:-postgres://streaming:streaming@127.0.0.1:5432/s
 stack_parse_url "${REDIS_URL:-redis://127.0.0.1:6379}" RD 6379 REDIS_URL
 . "$ROOT/stack/tools.sh"
 
+# V8 sizes the young generation from the machine's memory: up to 64 MB per semi-space on this
+# machine kind, which the services filled under load and kept (RSS about 400 MB after a soak).
+# 16 MB holds RSS about 100 MB lower for the same CPU per operation (BENCHMARKS.md, "Memory");
+# the Dockerfiles' CMD carries the same flags.
+SERVICE_NODE_FLAGS=(--max-semi-space-size=16)
+
 SERVICES=("${PLATFORM_SERVICES[@]}")
 NODE_SERVICES=("${PLATFORM_NODE_SERVICES[@]}")
 TOOLS=("${PLATFORM_TOOL_NAMES[@]}")
@@ -135,7 +141,7 @@ spawn_service() {
     render_dashboard_config
     stack_spawn dashboard "$NGINX_BIN" "${NGINX_ARGS[@]}"
   else
-    (cd "$ROOT" && stack_spawn "$name" node "$(entry_of "$name")")
+    (cd "$ROOT" && stack_spawn "$name" node "${SERVICE_NODE_FLAGS[@]}" "$(entry_of "$name")")
   fi
 }
 

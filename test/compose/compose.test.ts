@@ -498,6 +498,13 @@ test('state lives in named volumes; bind mounts are files of this repository', (
   }
 })
 
+/** SERVICE_NODE_FLAGS=(…) of scripts/platform.sh: the V8 flags every service runs with. */
+const serviceNodeFlags = (
+  /^SERVICE_NODE_FLAGS=\(([^)]*)\)$/m.exec(read('scripts/platform.sh'))?.[1] ?? ''
+)
+  .split(/\s+/)
+  .filter(Boolean)
+
 test('each built service has a Dockerfile whose stages copy existing paths', () => {
   const dockerignore = read('.dockerignore')
   assert.deepEqual(builtServices.sort(), Object.keys(SERVICE_CONFIGS).sort())
@@ -544,8 +551,11 @@ test('each built service has a Dockerfile whose stages copy existing paths', () 
     )
     const command = JSON.parse(last('CMD') ?? 'null') as string[] | null
     assert.ok(Array.isArray(command), `${dockerfile}: CMD in exec form`)
-    const [program, entry = ''] = command
+    const [program, ...args] = command
+    const entry = args.at(-1) ?? ''
     assert.equal(program, 'node')
+    // The flags the native platform starts the services with (scripts/platform.sh).
+    assert.deepEqual(args.slice(0, -1), serviceNodeFlags, `${dockerfile}: CMD's node flags`)
     // Node.js runs the TypeScript source itself: the image starts the entry as it is in the tree.
     assert.match(
       entry,
