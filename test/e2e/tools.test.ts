@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
-import { launchBrowser } from '../helpers/browser.ts'
+import { launchBrowser, unavailableThroughProxy, watchProblems } from '../helpers/browser.ts'
 import { dashboardUrl, platformUp, UP_TIMEOUT_MS } from '../helpers/dashboard.ts'
 import { servers } from '../helpers/servers.ts'
 
@@ -69,15 +69,11 @@ test(
       httpCredentials: mongoExpressLogin
     })
     const page = await context.newPage()
-    // Script errors and Content-Security-Policy violations surface here. A failed /proxy/ read
-    // (a service busy or restarting) is the platform's state, which the tiles show, not the page's.
+    // Script errors and Content-Security-Policy violations surface here. A 502/503 of a /proxy/
+    // read (a service busy or restarting) is the platform's state, which the tiles show.
     const problems: string[] = []
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        problems.push(`console: ${message.text()}`)
-      }
-    })
+    const unavailable: string[] = []
+    watchProblems(page, problems, unavailableThroughProxy(unavailable))
 
     try {
       const response = await page.goto(dashboardUrl, { waitUntil: 'load' })
@@ -264,6 +260,9 @@ test(
       })
 
       assert.deepEqual(problems, [], 'no script errors or CSP violations in the dashboard')
+      if (unavailable.length > 0) {
+        t.diagnostic(`answered unavailable while the page ran: ${unavailable.join(', ')}`)
+      }
     } catch (err) {
       await page
         .screenshot({ path: join(results, 'tools-failure.png'), fullPage: true })
