@@ -1,6 +1,6 @@
 // The test command, in two layers:
 //   npm run test:unit          the unit layer: no server needed, never brings the stack up,
-//                              with a coverage report and floor (see `coverage` below)
+//                              with a coverage report and floor (see `unitOptions` below)
 //   npm run test:integration   the integration layer: tests against the real servers
 //   npm test                   both, unit first (what CI runs)
 //   npm test -- files…         the files given, as one run (the stack brought up if they need it)
@@ -26,18 +26,22 @@ function layerOf(file) {
   return file.startsWith('test/') || file.endsWith('.integration.test.ts') ? 'integration' : 'unit'
 }
 
-// The unit layer's coverage of the services' and contracts' sources, and the floor below which
-// it fails (a little under what it measures; raise it as tests are added).
-const coverage = [
+// The unit layer runs its files in one process (they share no server and change no process-wide
+// state; each file in a process of its own took a minute more, loading the same modules again),
+// with the coverage of the services' and contracts' sources and a floor below which it fails: a
+// little under what it measures (lines 94.1 %, branches 86.0 %, functions 91.0 %); raise it as
+// tests are added. Node counts the source files the tests load.
+const unitOptions = [
+  '--test-isolation=none',
   '--experimental-test-coverage',
   ...['contracts', 'gateway', 'processor', 'monitor'].map(
     (dir) => `--test-coverage-include=${dir}/src/**`
   ),
   '--test-coverage-exclude=**/node_modules/**',
   '--test-coverage-exclude=**/*.test.ts',
-  '--test-coverage-lines=0',
-  '--test-coverage-branches=0',
-  '--test-coverage-functions=0'
+  '--test-coverage-lines=92',
+  '--test-coverage-branches=84',
+  '--test-coverage-functions=89'
 ]
 
 function loadDotEnv() {
@@ -117,6 +121,6 @@ for (const current of layer ? [layer] : layers) {
   }
   console.log(`[test] ${current} layer: ${files.length} files`)
   if (current === 'integration') ensureStack()
-  if (nodeTest(files, current === 'unit' ? coverage : []) !== 0) failed = true
+  if (nodeTest(files, current === 'unit' ? unitOptions : []) !== 0) failed = true
 }
 process.exit(failed ? 1 : 0)
