@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
-import { requestEvent } from '../../test/helpers/monitor.ts'
+import { requestEvent } from '../../test/helpers/events.ts'
 import { storeUnavailable } from '../src/errors.ts'
 import type { HandlerMap } from '../src/handlers/types.ts'
 import { createProcessorMetrics } from '../src/metrics.ts'

@@ -1,7 +1,6 @@
 // A monitor of one test: its own consumer group, index prefix and fallback file, on the test's
 // topics; plus ways to look at what it indexed.
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +15,8 @@ import { createMonitor, type Monitor } from '../../monitor/src/monitor.ts'
 import { deletePrefix } from '../../monitor/src/templates.ts'
 import { defer } from './cleanup.ts'
 import { createElasticsearch, uniqueName } from './servers.ts'
+
+export { replyEvent, requestEvent } from './events.ts'
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
@@ -167,47 +168,6 @@ export interface MonitorHealth {
 export async function health(monitor: Monitor): Promise<{ code: number; body: MonitorHealth }> {
   const response = await monitor.health.inject({ method: 'GET', url: '/health' })
   return { code: response.statusCode, body: response.json<MonitorHealth>() }
-}
-
-/** A valid request event, as the gateway publishes it (`registrar_visualizacao`). */
-export function requestEvent(i: number) {
-  return {
-    event_id: randomUUID(),
-    event_type: 'registrar_visualizacao',
-    correlation_id: randomUUID(),
-    timestamp: new Date(Date.UTC(2026, 10, 24, 10) + i).toISOString(),
-    source: 'gateway',
-    target: 'processor',
-    version: 1,
-    data: {
-      user_id: 1_000 + i,
-      conteudo_id: `c-${i}`,
-      titulo: 'Central do Brasil',
-      tipo: 'filme',
-      tempo_assistido: 90,
-      posicao: 50
-    }
-  }
-}
-
-/** The processor's reply to a request event, `latencyMs` after it. */
-export function replyEvent(request: ReturnType<typeof requestEvent>, latencyMs = 25) {
-  return {
-    event_id: randomUUID(),
-    event_type: 'response',
-    correlation_id: request.correlation_id,
-    timestamp: new Date(Date.parse(request.timestamp) + latencyMs).toISOString(),
-    source: 'processor',
-    target: 'gateway',
-    version: 1,
-    original_event_type: request.event_type,
-    request_event_id: request.event_id,
-    request_timestamp: request.timestamp,
-    status: 'success',
-    message: 'Visualização registrada',
-    duration_ms: 3,
-    data: {}
-  }
 }
 
 /** Groups items by a key (Map.groupBy arrives with Node 21). */

@@ -67,7 +67,8 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-async function createDatabase(t: TestContext): Promise<pg.Pool> {
+/** A PostgreSQL database of the test's own, through a pool as the processor's; dropped at the end. */
+export async function createPostgresPool(t: TestContext): Promise<pg.Pool> {
   const name = uniqueName('test')
   await adminQuery(`CREATE DATABASE ${name}`)
   const url = new URL(servers.postgresUrl)
@@ -109,7 +110,7 @@ export async function startPlatform(
 ): Promise<Platform> {
   const kafka = createKafka(t)
   const topics = await createTopics(t, kafka)
-  const postgres = await createDatabase(t)
+  const postgres = await createPostgresPool(t)
   const mongo = await connectMongo(t)
   const mongodb = mongo.db(uniqueName('test'))
   defer(t, () => mongodb.dropDatabase())

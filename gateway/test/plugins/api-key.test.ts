@@ -1,14 +1,20 @@
-// API keys on the real gateway (Kafka and Redis of the native stack): with API_KEYS set, the
-// operation and status routes answer 401 without X-API-Key and 403 with a wrong one, publish
-// nothing then, and work with any configured key; /, /health, /metrics and /docs stay open; the
-// OpenAPI document declares the scheme. Without API_KEYS nothing asks for a key.
+// The API-key plugin on a bare Fastify with the gateway's error, JSON-body, CORS and rate-limit
+// plugins, registered in the gateway's order (no server): with keys, every route but the open
+// ones answers 401 without X-API-Key and 403 with a wrong one, in the error shape and before the
+// body is read, and works with any configured key; /, /health, /metrics, /docs and CORS
+// preflights stay open; wrong keys count against the rate limit. Without keys nothing is asked.
+// api-key.integration.test.ts checks the real gateway: nothing published, the OpenAPI scheme.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { test } from 'node:test'
-import { loadGatewayConfig } from '../../src/config.ts'
-import { accept } from '../../../test/helpers/http.ts'
-import { topicSize } from '../../../test/helpers/kafka.ts'
-import { startPlatform } from '../../../test/helpers/platform.ts'
+import { test, type TestContext } from 'node:test'
+import { httpErrors, httpServerOptions } from '@streaming/contracts'
+import Fastify from 'fastify'
+import { listOf, loadGatewayConfig } from '../../src/config.ts'
+import apiKey from '../../src/plugins/api-key.ts'
+import cors from '../../src/plugins/cors.ts'
+import errors from '../../src/plugins/errors.ts'
+import jsonBody from '../../src/plugins/json-body.ts'
+import rateLimit from '../../src/plugins/rate-limit.ts'
 
 const KEYS = ['local-key-0123456789abcdef', 'second-key-fedcba9876543210']
 const apiKeys = { API_KEYS: KEYS.join(',') }
@@ -20,12 +26,36 @@ interface ErrorBody {
   message: string
 }
 
-interface OpenApiDocument {
-  components?: { securitySchemes?: Record<string, Record<string, string>> }
-  paths: Record<
-    string,
-    Record<string, { security?: unknown[]; responses: Record<string, unknown> }>
-  >
+/** A bare app with the plugins the key check runs among, and a route of each kind. */
+async function appWithKeys(t: TestContext, env: Record<string, string> = apiKeys) {
+  const config = loadGatewayConfig(env)
+  const app = Fastify({ ...httpServerOptions })
+  t.after(() => app.close())
+  await app.register(errors)
+  await app.register(httpErrors)
+  await app.register(jsonBody)
+  await app.register(cors, { origins: listOf(config.CORS_ORIGINS) })
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_MAX,
+    windowMs: config.RATE_LIMIT_WINDOW_MS
+  })
+  await app.register(apiKey, { keys: listOf(config.API_KEYS) })
+  const handled: string[] = []
+  const ok = async (request: { method: string; url: string }) => {
+    handled.push(`${request.method} ${request.url}`)
+    return { ok: true }
+  }
+  app.post('/usuarios', ok)
+  app.get('/historico-visualizacao/:user_id', ok)
+  app.put('/sessoes/:id/atividade', ok)
+  app.delete('/sessoes/:id', ok)
+  app.get('/status/:id', ok)
+  app.delete('/status/:id', ok)
+  for (const url of ['/', '/health', '/metrics', '/docs', '/docs/', '/docs/json', '/docs/*']) {
+    app.get(url, ok)
+  }
+  await app.ready()
+  return { app, handled }
 }
 
 test('API_KEYS: comma-separated keys of 16+ characters, never echoed when wrong', () => {
@@ -40,162 +70,108 @@ test('API_KEYS: comma-separated keys of 16+ characters, never echoed when wrong'
   }
 })
 
-test(
-  'keys on: 401 without X-API-Key, 403 with a wrong one, nothing published; any key works',
-  { timeout: 60_000 },
-  async (t) => {
-    const { app, kafka, topics } = await startPlatform(t, { processors: 0, gatewayEnv: apiKeys })
-    const before = await topicSize(kafka, topics.requests)
-
-    const refused = [
-      { headers: {}, status: 401, code: 'API_KEY_REQUIRED' },
-      { headers: { 'x-api-key': '' }, status: 401, code: 'API_KEY_REQUIRED' },
-      { headers: { 'x-api-key': 'not-a-key-at-all-0000' }, status: 403, code: 'API_KEY_INVALID' },
-      // One character off, and a configured key's prefix: neither is a key.
-      {
-        headers: { 'x-api-key': `${KEYS[0]!.slice(0, -1)}X` },
-        status: 403,
-        code: 'API_KEY_INVALID'
-      },
-      { headers: { 'x-api-key': KEYS[0]!.slice(0, 16) }, status: 403, code: 'API_KEY_INVALID' },
-      { headers: { 'x-api-key': KEYS.join(',') }, status: 403, code: 'API_KEY_INVALID' }
-    ]
-    for (const { headers, status, code } of refused) {
-      for (const [method, url] of [
-        ['POST', '/usuarios'],
-        ['POST', '/sessoes?user_id=1'],
-        ['GET', '/historico-visualizacao/1'],
-        ['PUT', `/sessoes/${randomUUID()}/atividade`],
-        ['DELETE', `/sessoes/${randomUUID()}`],
-        ['GET', `/status/${randomUUID()}`],
-        ['DELETE', `/status/${randomUUID()}`]
-      ] as const) {
-        const response = await app.inject({ method, url, headers })
-        const what = `${method} ${url} with ${JSON.stringify(headers)}`
-        assert.equal(response.statusCode, status, `${what}: ${response.body}`)
-        const body = response.json<ErrorBody>()
-        assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode'])
-        assert.equal(body.code, code, what)
-        assert.equal(body.statusCode, status, what)
-        assert.match(body.message, /X-API-Key/, what)
-      }
+test('keys on: 401 without X-API-Key, 403 with a wrong one, the route never run; any key works', async (t) => {
+  const { app, handled } = await appWithKeys(t)
+  const refused = [
+    { headers: {}, status: 401, code: 'API_KEY_REQUIRED' },
+    { headers: { 'x-api-key': '' }, status: 401, code: 'API_KEY_REQUIRED' },
+    { headers: { 'x-api-key': 'not-a-key-at-all-0000' }, status: 403, code: 'API_KEY_INVALID' },
+    // One character off, and a configured key's prefix: neither is a key.
+    { headers: { 'x-api-key': `${KEYS[0]!.slice(0, -1)}X` }, status: 403, code: 'API_KEY_INVALID' },
+    { headers: { 'x-api-key': KEYS[0]!.slice(0, 16) }, status: 403, code: 'API_KEY_INVALID' },
+    { headers: { 'x-api-key': KEYS.join(',') }, status: 403, code: 'API_KEY_INVALID' }
+  ]
+  for (const { headers, status, code } of refused) {
+    for (const [method, url] of [
+      ['POST', '/usuarios'],
+      ['GET', '/historico-visualizacao/1'],
+      ['PUT', `/sessoes/${randomUUID()}/atividade`],
+      ['DELETE', `/sessoes/${randomUUID()}`],
+      ['GET', `/status/${randomUUID()}`],
+      ['DELETE', `/status/${randomUUID()}`]
+    ] as const) {
+      const response = await app.inject({ method, url, headers })
+      const what = `${method} ${url} with ${JSON.stringify(headers)}`
+      assert.equal(response.statusCode, status, `${what}: ${response.body}`)
+      const body = response.json<ErrorBody>()
+      assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode'])
+      assert.equal(body.code, code, what)
+      assert.equal(body.statusCode, status, what)
+      assert.match(body.message, /X-API-Key/, what)
     }
-    // The key is checked before the body is read: a malformed body without a key is a 401.
-    const unread = await app.inject({
+  }
+  // The key is checked before the body is read: a malformed body without a key is a 401.
+  const unread = await app.inject({
+    method: 'POST',
+    url: '/usuarios',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"nome": '
+  })
+  assert.equal(unread.statusCode, 401, unread.body)
+  assert.deepEqual(handled, [], 'no refused request reaches its route')
+
+  // Either configured key is accepted.
+  for (const key of KEYS) {
+    const accepted = await app.inject({
       method: 'POST',
       url: '/usuarios',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"nome": '
+      headers: { 'x-api-key': key }
     })
-    assert.equal(unread.statusCode, 401, unread.body)
-    assert.equal(
-      await topicSize(kafka, topics.requests),
-      before,
-      'a refused request publishes nothing'
-    )
-
-    // Either configured key is accepted, on operations and on their status.
-    for (const key of KEYS) {
-      const accepted = await accept(app, 'POST', '/usuarios', {}, { 'x-api-key': key })
-      const status = await app.inject({
-        method: 'GET',
-        url: accepted.status_url,
-        headers: { 'x-api-key': key }
-      })
-      assert.equal(status.statusCode, 200, status.body)
-      assert.equal(status.json<{ status: string }>().status, 'pending')
-    }
-    assert.equal(await topicSize(kafka, topics.requests), before + KEYS.length)
-  }
-)
-
-test(
-  'keys on: /, /health, /metrics, /docs and /docs/json need no key; CORS preflights neither',
-  { timeout: 60_000 },
-  async (t) => {
-    const { app } = await startPlatform(t, { processors: 0, gatewayEnv: apiKeys })
-    for (const url of ['/', '/health', '/metrics', '/docs', '/docs/', '/docs/json']) {
-      const response = await app.inject({ method: 'GET', url })
-      assert.ok(response.statusCode < 400, `${url}: ${response.statusCode} ${response.body}`)
-    }
-    const swaggerAsset = await app.inject({ method: 'GET', url: '/docs/static/swagger-ui.css' })
-    assert.equal(swaggerAsset.statusCode, 200, 'Swagger UI assets are open')
-
-    // A browser sends no custom header on a preflight: it must pass without one.
-    const preflight = await app.inject({
-      method: 'OPTIONS',
-      url: '/usuarios',
-      headers: {
-        origin: 'http://127.0.0.1:8089',
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type,x-api-key'
-      }
+    assert.equal(accepted.statusCode, 200, accepted.body)
+    const status = await app.inject({
+      method: 'GET',
+      url: `/status/${randomUUID()}`,
+      headers: { 'x-api-key': key }
     })
-    assert.equal(preflight.statusCode, 204, preflight.body)
-    assert.match(String(preflight.headers['access-control-allow-headers']), /X-API-Key/i)
+    assert.equal(status.statusCode, 200, status.body)
   }
-)
-
-test(
-  'keys on: the OpenAPI document declares the X-API-Key scheme on the routes that need it',
-  { timeout: 60_000 },
-  async (t) => {
-    const { app } = await startPlatform(t, { processors: 0, gatewayEnv: apiKeys })
-    const document = (
-      await app.inject({ method: 'GET', url: '/docs/json' })
-    ).json<OpenApiDocument>()
-    assert.deepEqual(document.components?.securitySchemes?.apiKey, {
-      type: 'apiKey',
-      in: 'header',
-      name: 'X-API-Key',
-      description: 'One of the keys in the gateway’s API_KEYS'
-    })
-    const secured = Object.entries(document.paths).flatMap(([path, operations]) =>
-      Object.entries(operations).map(([method, operation]) => ({ path, method, operation }))
-    )
-    for (const { path, method, operation } of secured) {
-      const open = ['/', '/health', '/metrics'].includes(path)
-      const name = `${method.toUpperCase()} ${path}`
-      if (open) {
-        assert.equal(operation.security, undefined, `${name} needs no key`)
-      } else {
-        assert.deepEqual(operation.security, [{ apiKey: [] }], `${name} needs a key`)
-        assert.ok(operation.responses['401'] && operation.responses['403'], `${name}: 401, 403`)
-      }
-    }
-    assert.ok(
-      secured.some(({ path }) => path === '/status/{correlation_id}'),
-      'status listed'
-    )
-    assert.ok(secured.length >= 18, `${secured.length} operations`)
-  }
-)
-
-test('keys off (the default): no key asked for, none declared', { timeout: 60_000 }, async (t) => {
-  const { app } = await startPlatform(t, { processors: 0 })
-  await accept(app, 'POST', '/usuarios', {})
-  const status = await app.inject({ method: 'GET', url: `/status/${randomUUID()}` })
-  assert.equal(status.statusCode, 404, 'answered, not refused')
-  const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json<OpenApiDocument>()
-  assert.equal(document.components?.securitySchemes, undefined)
-  assert.equal(document.paths['/usuarios']?.post?.security, undefined)
+  assert.equal(handled.length, 2 * KEYS.length)
 })
 
-test(
-  'wrong keys count against the rate limit, so guessing is limited',
-  { timeout: 60_000 },
-  async (t) => {
-    const { app } = await startPlatform(t, {
-      processors: 0,
-      gatewayEnv: { ...apiKeys, RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' }
-    })
-    const guess = (key: string) =>
-      app.inject({ method: 'GET', url: `/status/${randomUUID()}`, headers: { 'x-api-key': key } })
-    for (let i = 0; i < 3; i++)
-      assert.equal((await guess(`guess-number-${i}-000000`)).statusCode, 403)
-    const limited = await guess('guess-number-3-000000')
-    assert.equal(limited.statusCode, 429)
-    assert.equal(limited.json<ErrorBody>().code, 'RATE_LIMITED')
-    assert.equal((await guess(KEYS[0]!)).statusCode, 429, 'the limit holds even for a right key')
+test('keys on: /, /health, /metrics and /docs need no key; CORS preflights neither', async (t) => {
+  const { app } = await appWithKeys(t)
+  for (const url of ['/', '/health', '/metrics', '/docs', '/docs/', '/docs/json', '/docs/x.css']) {
+    const response = await app.inject({ method: 'GET', url })
+    assert.equal(response.statusCode, 200, `${url}: ${response.body}`)
   }
-)
+  // A browser sends no custom header on a preflight: it must pass without one.
+  const preflight = await app.inject({
+    method: 'OPTIONS',
+    url: '/usuarios',
+    headers: {
+      origin: 'http://127.0.0.1:8089',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type,x-api-key'
+    }
+  })
+  assert.equal(preflight.statusCode, 204, preflight.body)
+  assert.match(String(preflight.headers['access-control-allow-headers']), /X-API-Key/i)
+})
+
+test('keys off (the default): no key asked for', async (t) => {
+  const { app } = await appWithKeys(t, {})
+  for (const [method, url] of [
+    ['POST', '/usuarios'],
+    ['GET', `/status/${randomUUID()}`]
+  ] as const) {
+    const response = await app.inject({ method, url })
+    assert.equal(response.statusCode, 200, `${method} ${url}: ${response.body}`)
+  }
+})
+
+test('wrong keys count against the rate limit, so guessing is limited', async (t) => {
+  const { app } = await appWithKeys(t, {
+    ...apiKeys,
+    RATE_LIMIT_MAX: '3',
+    RATE_LIMIT_WINDOW_MS: '60000'
+  })
+  const guess = (key: string) =>
+    app.inject({ method: 'GET', url: `/status/${randomUUID()}`, headers: { 'x-api-key': key } })
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await guess(`guess-number-${i}-000000`)).statusCode, 403)
+  }
+  const limited = await guess('guess-number-3-000000')
+  assert.equal(limited.statusCode, 429)
+  assert.equal(limited.json<ErrorBody>().code, 'RATE_LIMITED')
+  assert.equal((await guess(KEYS[0]!)).statusCode, 429, 'the limit holds even for a right key')
+})

@@ -1,8 +1,9 @@
-// The gateway's error answers: on a bare Fastify with its error and CORS plugins, 405 with Allow
-// (OPTIONS included: CORS answers preflights on every path) beside working preflights; on the
-// real gateway (Kafka and Redis of the native stack), its own routes and a real socket.
+// The gateway's error answers on a bare Fastify with its error and CORS plugins (no server):
+// 405 with Allow (OPTIONS included: CORS answers preflights on every path) beside working
+// preflights, 404 for unknown paths, the gateway's own errors in their shape, and a 503 with
+// Retry-After when Redis refuses writes or cannot be reached (a client pointed at a closed port).
+// errors.integration.test.ts checks the real gateway's routes and a real socket.
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { httpErrors, httpServerOptions } from '@streaming/contracts'
 import Fastify from 'fastify'
@@ -10,8 +11,6 @@ import { Redis, ReplyError } from 'ioredis'
 import { HttpError } from '../../src/errors.ts'
 import cors from '../../src/plugins/cors.ts'
 import errors from '../../src/plugins/errors.ts'
-import { assertOversizeAnswers, listenOnFreePort } from '../../../test/helpers/raw-http.ts'
-import { startPlatform } from '../../../test/helpers/platform.ts'
 
 const origin = 'http://127.0.0.1:8089'
 
@@ -63,36 +62,6 @@ test('405 with Allow beside CORS: preflights still answered, unknown paths 404',
     error: 'Conflict',
     message: 'Operação já concluída'
   })
-})
-
-test('the real gateway: 405 with Allow on its routes, 414 and 431 on a socket', async (t) => {
-  const { app } = await startPlatform(t, { processors: 0 })
-  const id = randomUUID()
-  for (const [method, url, allow] of [
-    ['POST', '/health', 'GET, HEAD, OPTIONS'],
-    ['GET', '/usuarios', 'POST, OPTIONS'],
-    ['PUT', `/status/${id}`, 'GET, HEAD, DELETE, OPTIONS'],
-    ['DELETE', '/cache/conteudo/c-1', 'GET, HEAD, POST, OPTIONS'],
-    ['GET', `/sessoes/${id}`, 'DELETE, OPTIONS'],
-    ['POST', '/docs/json', 'GET, HEAD, OPTIONS'],
-    // A declared path that another method's route would take as a parameter.
-    ['GET', '/recomendacoes/gerar', 'POST, OPTIONS'],
-    ['QUERY', '/health', 'GET, HEAD, OPTIONS']
-  ] as const) {
-    const response = await app.inject({ method, url })
-    assert.equal(response.statusCode, 405, `${method} ${url}: ${response.body}`)
-    assert.equal(response.headers.allow, allow, `${method} ${url}`)
-    assert.equal(response.json<{ code: string }>().code, 'METHOD_NOT_ALLOWED')
-  }
-  const badId = await app.inject({ method: 'GET', url: '/recomendacoes/abc' })
-  assert.equal(badId.statusCode, 400, 'a parameter that fails validation is still a 400')
-  assert.match(badId.json<{ message: string }>().message, /user_id/)
-  const missing = await app.inject({ method: 'GET', url: '/usuario' })
-  assert.equal(missing.statusCode, 404)
-  assert.equal(missing.json<{ code: string }>().code, 'ROUTE_NOT_FOUND')
-
-  const port = await listenOnFreePort(t, app)
-  await assertOversizeAnswers(port, '/')
 })
 
 test('Redis refusing writes or out of reach: 503 SERVICE_UNAVAILABLE with Retry-After', async (t) => {
