@@ -14,6 +14,11 @@ const readOptions = { requestTimeout: READ_TIMEOUT_MS, maxRetries: 0 }
 /** Documents of one trace; an operation has a handful (redeliveries add one each). */
 const MAX_TRACE_DOCUMENTS = 200
 
+/** Windows the latest replies are looked for in, in turn: most reads end in the first. */
+const RECENT_WINDOWS = ['now-15m', 'now-7d', undefined] as const
+/** Replies read for one list of recent transactions (twice the rows: redeliveries repeat one). */
+const MAX_RECENT_DOCUMENTS = 200
+
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const RecentQuery = Type.Object({
@@ -192,6 +197,16 @@ const hasTransaction = (
   doc: EventDocument | undefined
 ): doc is EventDocument & { transaction_id: string } => typeof doc?.transaction_id === 'string'
 
+/** Rows of replies given newest first: the newest of each transaction, in that order. */
+export function newestPerTransaction(docs: Array<EventDocument | undefined>): RecentTransaction[] {
+  const seen = new Set<string>()
+  return docs.flatMap((doc) => {
+    if (!hasTransaction(doc) || seen.has(doc.transaction_id)) return []
+    seen.add(doc.transaction_id)
+    return [recentRow(doc)]
+  })
+}
+
 export interface TransactionRoutesOptions {
   client: Client
   names: IndexNames
@@ -216,24 +231,33 @@ export const transactionRoutes: FastifyPluginAsync<TransactionRoutesOptions> = a
     return sendError(reply, 503, 'SERVICE_UNAVAILABLE', message)
   }
 
-  /** The latest replies, newest first. */
+  /**
+   * The latest replies, newest first, one per transaction. Collapsing in Elasticsearch sorts
+   * every reply (half a second at 500,000 of them, past the read timeout under load), so the
+   * newest few are read without it, in a recent window first, and a transaction answered twice
+   * (a redelivery) is kept once here.
+   */
   async function recent(limit: number): Promise<RecentTransaction[]> {
-    const result = await client.search<EventDocument>(
-      {
-        index: names.aliases.responses,
-        ignore_unavailable: true,
-        allow_no_indices: true,
-        size: limit,
-        // One row per operation: a redelivered request is answered again, with a reply of its own.
-        collapse: { field: 'transaction_id' },
-        sort: [{ timestamp: { order: 'desc', unmapped_type: 'date' } }],
-        _source: recentFields
-      },
-      readOptions
-    )
-    return result.hits.hits.flatMap(({ _source: doc }) =>
-      hasTransaction(doc) ? [recentRow(doc)] : []
-    )
+    let rows: RecentTransaction[] = []
+    for (const since of RECENT_WINDOWS) {
+      const result = await client.search<EventDocument>(
+        {
+          index: names.aliases.responses,
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          size: Math.min(limit * 2, MAX_RECENT_DOCUMENTS),
+          // No total to count: the sort can skip every document older than the newest found.
+          track_total_hits: false,
+          ...(since ? { query: { range: { timestamp: { gte: since } } } } : {}),
+          sort: [{ timestamp: { order: 'desc', unmapped_type: 'date' } }],
+          _source: recentFields
+        },
+        readOptions
+      )
+      rows = newestPerTransaction(result.hits.hits.map(({ _source: doc }) => doc)).slice(0, limit)
+      if (rows.length >= limit) break
+    }
+    return rows
   }
 
   /**
