@@ -186,6 +186,9 @@ test(
         assert.match(tree, /^local \(/m, tree)
         // Every operation's status lives under status:… (the test user's among them).
         assert.match(tree, /^status:\* \(\d+\)$/m, tree)
+        // The tree opens with an animation: the screenshot waits until its folders show.
+        await tab.locator('#keyTree li li a', { hasText: /^status:/ }).waitFor({ state: 'visible' })
+        await tab.waitForTimeout(500)
         await shot(tab, 'redis-commander')
         await tab.close()
       })
