@@ -3,6 +3,12 @@ import { CorrelationId, sendError, UserId, type TopicNames } from '@streaming/co
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import Type, { type Static, type TSchema } from 'typebox'
 import type { EventDocument, IndexNames } from './documents.ts'
+import {
+  hasTransaction,
+  newestPerTransaction,
+  recentRow,
+  RecentTransaction
+} from './transaction-rows.ts'
 import { describeError } from './indexer.ts'
 
 // The monitor's read API for the dashboard: the most recent transactions (optionally one user's)
@@ -26,21 +32,7 @@ export const RecentQuery = Type.Object({
   user_id: Type.Optional(UserId)
 })
 
-export const RecentTransaction = Type.Object({
-  correlation_id: Type.String(),
-  operation: Nullable(Type.String()),
-  /** The reply's; `pending` (user search only) while only the request is indexed. */
-  status: Nullable(Type.String()),
-  user_id: Nullable(Type.String()),
-  /** End to end: reply time − request time. */
-  latency_ms: Nullable(Type.Number()),
-  /** The time the processor spent applying the operation (the reply's `duration_ms`). */
-  processing_time_ms: Nullable(Type.Number()),
-  timestamp: Type.String(),
-  message: Nullable(Type.String())
-})
-
-export type RecentTransaction = Static<typeof RecentTransaction>
+export { RecentTransaction } from './transaction-rows.ts'
 
 export const TraceParams = Type.Object({ correlation_id: CorrelationId })
 
@@ -180,31 +172,6 @@ export function buildTrace(
       payload: doc.payload ?? null
     }))
   }
-}
-
-const recentRow = (doc: EventDocument & { transaction_id: string }): RecentTransaction => ({
-  correlation_id: doc.transaction_id,
-  operation: doc.operation ?? null,
-  status: doc.status ?? null,
-  user_id: doc.user_id ?? null,
-  latency_ms: doc.latency_ms ?? null,
-  processing_time_ms: doc.duration_ms ?? null,
-  timestamp: doc.timestamp,
-  message: doc.message ?? null
-})
-
-const hasTransaction = (
-  doc: EventDocument | undefined
-): doc is EventDocument & { transaction_id: string } => typeof doc?.transaction_id === 'string'
-
-/** Rows of replies given newest first: the newest of each transaction, in that order. */
-export function newestPerTransaction(docs: Array<EventDocument | undefined>): RecentTransaction[] {
-  const seen = new Set<string>()
-  return docs.flatMap((doc) => {
-    if (!hasTransaction(doc) || seen.has(doc.transaction_id)) return []
-    seen.add(doc.transaction_id)
-    return [recentRow(doc)]
-  })
 }
 
 export interface TransactionRoutesOptions {

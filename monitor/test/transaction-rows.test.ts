@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { EventDocument } from '../src/documents.ts'
-import { newestPerTransaction } from '../src/transactions.ts'
+import { newestPerTransaction } from '../src/transaction-rows.ts'
 
 const reply = (transaction: string, timestamp: string, status = 'success') =>
   ({
