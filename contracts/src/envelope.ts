@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import Type, { type Static, type TSchema } from 'typebox'
 import {
   RESPONSE_EVENT_TYPE,
@@ -123,6 +124,35 @@ export function decodeRequest(raw: Buffer | string | null): DecodeResult<Request
     return failed('invalid-data', `invalid data: ${describeErrors(schema, value.data, 'data')}`)
   }
   return { ok: true, value: value as RequestEnvelope }
+}
+
+/** What a request envelope may be given instead of generating it. */
+export interface RequestEnvelopeOptions {
+  eventId?: string
+  correlationId?: string
+  /** ISO-8601 UTC; now when omitted. */
+  timestamp?: string
+}
+
+/**
+ * The request envelope of one operation, as the gateway publishes it on `user_events`: a new
+ * `event_id`, and a new `correlation_id` and the current time unless given.
+ */
+export function requestEnvelope<T extends RequestEventType>(
+  eventType: T,
+  data: RequestData<T>,
+  options: RequestEnvelopeOptions = {}
+): RequestEnvelope<T> {
+  return {
+    event_id: options.eventId ?? randomUUID(),
+    event_type: eventType,
+    correlation_id: options.correlationId ?? randomUUID(),
+    timestamp: options.timestamp ?? new Date().toISOString(),
+    source: Source.gateway,
+    target: Source.processor,
+    version: ENVELOPE_VERSION,
+    data
+  }
 }
 
 /** Parses and validates a reply message. */

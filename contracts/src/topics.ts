@@ -5,6 +5,18 @@ export const Topic = {
   deadLetters: 'user_events.dlq'
 } as const
 
+/**
+ * The Kafka headers of a dead letter: why it could not be processed (text and stable code) and
+ * where it was read. The message's key and value are the original's.
+ */
+export const DeadLetterHeader = {
+  reason: 'x-dead-letter-reason',
+  code: 'x-dead-letter-code',
+  originalTopic: 'x-original-topic',
+  originalPartition: 'x-original-partition',
+  originalOffset: 'x-original-offset'
+} as const
+
 export type TopicName = (typeof Topic)[keyof typeof Topic]
 
 export const topicPartitions: Record<TopicName, number> = {

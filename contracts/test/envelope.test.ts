@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import { decodeReply, decodeRequest } from '../src/envelope.ts'
+import { decodeReply, decodeRequest, requestEnvelope } from '../src/envelope.ts'
 
 const request = (overrides: Record<string, unknown> = {}) => ({
   event_id: randomUUID(),
@@ -45,4 +45,35 @@ test('a failure keeps a readable correlation id, so the sender can be answered',
 
 test('a reply must carry the reply fields', () => {
   assert.equal(decodeReply(JSON.stringify(request())).ok, false)
+})
+
+test('a built request envelope is one decodeRequest accepts', () => {
+  const envelope = requestEnvelope('obter_recomendacoes', { user_id: 42 })
+  const decoded = decodeRequest(JSON.stringify(envelope))
+  assert.ok(decoded.ok, decoded.ok ? '' : decoded.reason)
+  assert.deepEqual(decoded.value, envelope)
+  assert.equal(envelope.source, 'gateway')
+  assert.equal(envelope.target, 'processor')
+  assert.equal(envelope.version, 1)
+  assert.ok(Math.abs(Date.parse(envelope.timestamp) - Date.now()) < 60_000)
+  const other = requestEnvelope('obter_recomendacoes', { user_id: 42 })
+  assert.notEqual(other.event_id, envelope.event_id)
+  assert.notEqual(other.correlation_id, envelope.correlation_id)
+})
+
+test('a request envelope keeps the ids and time it is given', () => {
+  const ids = { eventId: randomUUID(), correlationId: randomUUID() }
+  const timestamp = '2026-11-24T10:00:00.000Z'
+  const envelope = requestEnvelope(
+    'encerrar_sessao',
+    { session_id: ids.eventId },
+    {
+      ...ids,
+      timestamp
+    }
+  )
+  assert.equal(envelope.event_id, ids.eventId)
+  assert.equal(envelope.correlation_id, ids.correlationId)
+  assert.equal(envelope.timestamp, timestamp)
+  assert.equal(envelope.event_type, 'encerrar_sessao')
 })

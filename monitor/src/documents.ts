@@ -1,7 +1,8 @@
 import {
   decodeReply,
+  DeadLetterHeader,
   decodeRequest,
-  EventType,
+  operations,
   requestEventTypes,
   type DecodeResult,
   type RequestEventType,
@@ -68,24 +69,6 @@ export interface IndexAction {
   document: EventDocument
 }
 
-/** Requests by the entity they are about; the store that owns the entity decides. */
-const requestEntity: Record<RequestEventType, string> = {
-  [EventType.createUser]: 'usuario',
-  [EventType.updateSubscription]: 'usuario',
-  [EventType.recordPayment]: 'usuario',
-  [EventType.updatePreferences]: 'usuario',
-  [EventType.recordViewing]: 'historico',
-  [EventType.getViewingHistory]: 'historico',
-  [EventType.generateRecommendations]: 'recomendacao',
-  [EventType.getRecommendations]: 'recomendacao',
-  [EventType.createSession]: 'sessao',
-  [EventType.touchSession]: 'sessao',
-  [EventType.endSession]: 'sessao',
-  [EventType.listUserSessions]: 'sessao',
-  [EventType.cacheContent]: 'conteudo',
-  [EventType.getCachedContent]: 'conteudo'
-}
-
 const knownEventTypes = new Set<string>(requestEventTypes)
 
 const namesByPrefix = new Map<string, ReturnType<typeof computeIndexNames>>()
@@ -101,7 +84,7 @@ export function indexNames(prefix: string) {
 }
 
 function computeIndexNames(prefix: string) {
-  const entities = [...new Set(Object.values(requestEntity))]
+  const entities = [...new Set(requestEventTypes.map((type) => operations[type].entity))]
   return {
     /** Every request index, one per entity. */
     requests: entities.map((entity) => `${prefix}${entity}`),
@@ -127,8 +110,9 @@ export const isValidIndexPrefix = (prefix: string): boolean => /^[a-z0-9][a-z0-9
 export const documentId = (topic: string, partition: number, offset: string | number): string =>
   `${topic}-${partition}-${offset}`
 
+/** Requests go to the index of the entity they are about (the operation table's `entity`). */
 export const requestIndex = (prefix: string, eventType: RequestEventType): string =>
-  `${prefix}${requestEntity[eventType]}`
+  `${prefix}${operations[eventType].entity}`
 
 /** A reply's index is named after its operation; unknown operations share one index. */
 export const replyIndex = (prefix: string, originalEventType: string): string =>
@@ -303,9 +287,11 @@ export function toIndexAction(
   const decoded = decodeRequest(record.value)
   if (record.topic === topics.deadLetters) {
     const headers = headerText(record.headers) ?? {}
+    const reason = headers[DeadLetterHeader.reason]
+    const code = headers[DeadLetterHeader.code]
     const letter: Pick<EventDocument, 'message' | 'error_code'> = {
-      ...(headers['x-dead-letter-reason'] ? { message: headers['x-dead-letter-reason'] } : {}),
-      ...(headers['x-dead-letter-code'] ? { error_code: headers['x-dead-letter-code'] } : {})
+      ...(reason ? { message: reason } : {}),
+      ...(code ? { error_code: code } : {})
     }
     if (!decoded.ok) {
       return {

@@ -93,6 +93,11 @@ test('requests are indexed by entity', () => {
     [...indexNames('api_').requests].sort(),
     [...new Set(Object.values(expected))].sort()
   )
+  assert.deepEqual(
+    indexNames('api_').requests,
+    ['api_usuario', 'api_historico', 'api_recomendacao', 'api_sessao', 'api_conteudo'],
+    'in the order of the operation table'
+  )
 })
 
 test('a request document carries the SPEC fields and the whole event unindexed', () => {

@@ -2,11 +2,11 @@ import {
   decodeRequest,
   type DecodeFailure,
   ErrorCode,
-  EventType,
   ReplyStatus,
   type ReplyEnvelope,
   type RequestEnvelope,
-  type RequestEventType
+  type RequestEventType,
+  userMustExistEventTypes
 } from '@streaming/contracts'
 import type { Logger } from 'pino'
 import type { Claims } from './claims.ts'
@@ -59,17 +59,6 @@ export class HeartbeatFailedError extends Error {
   }
 }
 
-const userScopedOperations = new Set<RequestEventType>(
-  Object.values(EventType).filter(
-    (type) =>
-      type !== EventType.createUser &&
-      type !== EventType.cacheContent &&
-      type !== EventType.getCachedContent &&
-      type !== EventType.touchSession &&
-      type !== EventType.endSession
-  )
-)
-
 /**
  * Everything that happens to one request message, in one place: decode, dead-letter what cannot
  * be processed, answer redeliveries from the reply log, honour cancellations, check the user,
@@ -104,7 +93,7 @@ export function createMessageProcessor(deps: MessageProcessorDeps) {
     // Claimed before anything is applied: from here on a cancellation is refused.
     if ((await deps.claims.claim(request.correlation_id)) === 'cancelled') return cancelledOutcome
     const data = request.data as { user_id?: number }
-    if (userScopedOperations.has(request.event_type) && data.user_id !== undefined) {
+    if (userMustExistEventTypes.has(request.event_type) && data.user_id !== undefined) {
       if (!(await deps.stores.postgres.userExists(data.user_id))) throw userNotFound(data.user_id)
     }
     const handler = deps.handlers[request.event_type] as (

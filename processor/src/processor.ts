@@ -3,6 +3,7 @@ import {
   checkDependency,
   createProduceBatcher,
   createServiceServer,
+  DeadLetterHeader,
   Topic,
   type TopicNames
 } from '@streaming/contracts'
@@ -93,11 +94,11 @@ export function createProcessor(deps: ProcessorDeps) {
           key: message.key,
           value: message.value,
           headers: {
-            'x-dead-letter-reason': reason.slice(0, 1000),
-            'x-dead-letter-code': code,
-            'x-original-topic': message.topic,
-            'x-original-partition': String(message.partition),
-            'x-original-offset': message.offset
+            [DeadLetterHeader.reason]: reason.slice(0, 1000),
+            [DeadLetterHeader.code]: code,
+            [DeadLetterHeader.originalTopic]: message.topic,
+            [DeadLetterHeader.originalPartition]: String(message.partition),
+            [DeadLetterHeader.originalOffset]: message.offset
           }
         }
       ]

@@ -1,8 +1,17 @@
 // The message pipeline with its dependencies injected: what it does when the group takes the
-// partition away while an operation waits between retries. No server is involved.
+// partition away while an operation waits between retries, and which operations check the user
+// first. No server is involved.
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
+import {
+  requestEnvelope,
+  requestEventTypes,
+  type ReplyEnvelope,
+  type RequestEventType
+} from '@streaming/contracts'
 import { pino } from 'pino'
+import { completeRequest, type CompleterInput } from '../../gateway/src/fake/index.ts'
 import { requestEvent } from '../../test/helpers/events.ts'
 import { storeUnavailable } from '../src/errors.ts'
 import type { HandlerMap } from '../src/handlers/types.ts'
@@ -81,4 +90,83 @@ test('with the membership kept, retries run out into one reply and one dead lett
   assert.equal(run.deadLetters.length, 1)
   assert.equal(run.deadLetters[0]?.code, 'RETRIES_EXHAUSTED')
   assert.equal(run.replies.length, 1)
+})
+
+test('the user is looked up in PostgreSQL exactly for the operations SPEC.md names', async () => {
+  // Every operation that names a user_id but criar_usuario; the others cost no round trip.
+  const userScoped = new Set([
+    'atualizar_assinatura',
+    'pagamento_realizado',
+    'atualizar_config',
+    'registrar_visualizacao',
+    'obter_historico_visualizacao',
+    'gerar_recomendacoes',
+    'obter_recomendacoes',
+    'criar_sessao',
+    'listar_sessoes_usuario'
+  ])
+  const inputs: { [T in RequestEventType]: CompleterInput[T] } = {
+    criar_usuario: { user_id: 42 },
+    atualizar_assinatura: { user_id: 42 },
+    pagamento_realizado: { user_id: 42 },
+    atualizar_config: { user_id: 42 },
+    registrar_visualizacao: { user_id: 42 },
+    obter_historico_visualizacao: { user_id: 42 },
+    gerar_recomendacoes: { user_id: 42 },
+    obter_recomendacoes: { user_id: 42 },
+    criar_sessao: { user_id: 42 },
+    atualizar_atividade_sessao: { session_id: randomUUID() },
+    encerrar_sessao: { session_id: randomUUID() },
+    listar_sessoes_usuario: { user_id: 42 },
+    cache_conteudo: { conteudo_id: 'c-1' },
+    obter_cache_conteudo: { conteudo_id: 'c-1' }
+  }
+  const lookedUp: string[] = []
+  const replies: ReplyEnvelope[] = []
+  const handled = async () => ({ message: 'feito', data: {} })
+  const process = createMessageProcessor({
+    handlers: Object.fromEntries(
+      requestEventTypes.map((type) => [type, handled])
+    ) as unknown as HandlerMap,
+    stores: {
+      postgres: {
+        userExists: async (userId: number) => {
+          lookedUp.push(String(userId))
+          return false
+        }
+      }
+    } as unknown as MessageProcessorDeps['stores'],
+    replyLog: {
+      get: async () => null,
+      save: async () => {}
+    } as unknown as MessageProcessorDeps['replyLog'],
+    claims: { claim: async () => 'claimed' as const } as unknown as MessageProcessorDeps['claims'],
+    publishReply: async (reply) => {
+      replies.push(reply)
+    },
+    publishDeadLetter: async () => {
+      assert.fail('nothing is dead-lettered')
+    },
+    retryPolicy: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    log: pino({ level: 'silent' }),
+    metrics: createProcessorMetrics()
+  })
+  for (const [offset, type] of requestEventTypes.entries()) {
+    const data = completeRequest(type, inputs[type] as never)
+    const before = lookedUp.length
+    await process({
+      topic: 'user_events',
+      partition: 0,
+      offset: String(offset),
+      key: null,
+      value: Buffer.from(JSON.stringify(requestEnvelope(type, data)))
+    })
+    const reply = replies.at(-1)
+    assert.equal(lookedUp.length - before, userScoped.has(type) ? 1 : 0, `${type}: lookups`)
+    assert.equal(
+      reply?.error?.code,
+      userScoped.has(type) ? 'USER_NOT_FOUND' : undefined,
+      `${type}: ${reply?.message}`
+    )
+  }
 })

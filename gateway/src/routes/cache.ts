@@ -9,29 +9,23 @@ const ContentParams = Type.Object({ conteudo_id: ContentId })
 
 export default async function cache(app: FastifyInstance) {
   operationRoute(app, {
-    method: 'POST',
-    url: '/cache/conteudo/:conteudo_id',
     eventType: EventType.cacheContent,
     tags,
     summary: 'Cache a content entry',
     description: 'Writes the content hash with a 1 h expiry; omitted fields are generated.',
     params: ContentParams,
     input: Type.Partial(Type.Omit(CacheContentData, ['conteudo_id'])),
-    key: (data) => data.conteudo_id,
     echo: (data) => ({ conteudo: data }),
     mensagem: 'Cache de conteúdo aceito; acompanhe em status_url'
   })
 
   operationRoute(app, {
-    method: 'GET',
-    url: '/cache/conteudo/:conteudo_id',
     eventType: EventType.getCachedContent,
     tags,
     summary: 'Read a cached content entry',
     description:
       'A hit replies with the content and `cache_hit: true`; a miss is a success with `cache_hit: false`.',
     params: ContentParams,
-    key: (data) => data.conteudo_id,
     echo: (data) => ({ conteudo_id: data.conteudo_id }),
     mensagem: 'Consulta ao cache aceita; o resultado estará em status_url'
   })

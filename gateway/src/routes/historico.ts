@@ -8,22 +8,17 @@ const tags = [Tag.historico]
 
 export default async function historico(app: FastifyInstance) {
   operationRoute(app, {
-    method: 'POST',
-    url: '/historico-visualizacao',
     eventType: EventType.recordViewing,
     tags,
     summary: 'Record a viewing',
     description: 'Inserts into `historico_visualizacao`; `concluido` is `posicao ≥ 90`.',
     input: Type.Partial(RecordViewingData),
     required: ['user_id'],
-    key: (data) => data.user_id,
     echo: (data) => ({ visualizacao: data }),
     mensagem: 'Registro de visualização aceito; acompanhe em status_url'
   })
 
   operationRoute(app, {
-    method: 'GET',
-    url: '/historico-visualizacao/:user_id',
     eventType: EventType.getViewingHistory,
     tags,
     summary: "A user's viewing history, newest first",
@@ -31,7 +26,6 @@ export default async function historico(app: FastifyInstance) {
       'The reply holds the entries; filters `tipo`, `concluido`, `limit` (1–100, default 10).',
     params: Type.Object({ user_id: UserId }),
     input: Type.Partial(Type.Omit(GetViewingHistoryData, ['user_id'])),
-    key: (data) => data.user_id,
     echo: (data) => ({ filtros: data }),
     mensagem: 'Consulta de histórico aceita; o resultado estará em status_url'
   })

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto'
 import {
   describeIssue,
-  ENVELOPE_VERSION,
   EventType,
+  type HttpMethod,
+  kafkaKeyOf,
   operations,
-  Source,
   type RequestData,
-  type RequestEnvelope,
+  requestEnvelope,
   type RequestEventType,
   validatorOf
 } from '@streaming/contracts'
@@ -21,9 +20,11 @@ import { acceptedResponse, errorResponse, IdempotencyHeaders } from '../schemas.
 
 type Fields = Record<string, unknown>
 
+/**
+ * One operation's route. Its method, path and Kafka key are the operation table's
+ * (`operations` in @streaming/contracts), looked up by `eventType`.
+ */
 export interface OperationRouteSpec<T extends RequestEventType> {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
-  url: string
   eventType: T
   tags: string[]
   summary: string
@@ -40,8 +41,6 @@ export interface OperationRouteSpec<T extends RequestEventType> {
   bodyExample?: Fields
   /** A check the schema cannot express; returns the problem, naming the field. */
   check?: (data: RequestData<T>) => string | undefined
-  /** The entity the request is about: the Kafka key, so its requests stay in order. */
-  key: (data: RequestData<T>) => string | number
   /** The part of the 202 body that echoes the request. */
   echo: (data: RequestData<T>) => Fields
   mensagem: string
@@ -61,6 +60,15 @@ declare module 'fastify' {
 }
 
 const withBody = (method: string) => method === 'POST' || method === 'PUT'
+
+/** The Fastify pattern of a path as SPEC.md writes it: `/usuarios/{user_id}` → `/usuarios/:user_id`. */
+export const routeUrl = (path: string): string => path.replace(/\{([^}/]+)\}/g, ':$1')
+
+/** The method and Fastify URL of an operation's route, from the operation table. */
+export function routeOf(eventType: RequestEventType): { method: HttpMethod; url: string } {
+  const { method, path } = operations[eventType]
+  return { method, url: routeUrl(path) }
+}
 
 /** The completed request must satisfy the contract the processor checks it against. */
 function contractProblem(eventType: RequestEventType, data: unknown): string | undefined {
@@ -86,11 +94,12 @@ export function operationRoute<T extends RequestEventType>(
   // TypeBox's Partial/Omit drop `additionalProperties: false`: restore it, so an unknown field
   // is a 400 naming it rather than silently ignored — on routes without fields too.
   const input = { ...(spec.input ?? Type.Object({})), additionalProperties: false }
-  const body = withBody(spec.method)
-  const writes = spec.method !== 'GET'
+  const route = routeOf(spec.eventType)
+  const body = withBody(route.method)
+  const writes = route.method !== 'GET'
   app.route({
-    method: spec.method,
-    url: spec.url,
+    method: route.method,
+    url: route.url,
     config: {
       operationDoc: { requiredInBody: spec.required ?? [], bodyExample: spec.bodyExample ?? {} }
     },
@@ -133,7 +142,7 @@ export function operationRoute<T extends RequestEventType>(
     // No body is as valid as `{}`: every field may come from the query string instead. A JSON
     // `null` is a body, and not an object: a 400.
     preValidation: async (request) => {
-      if (withBody(spec.method) && request.body === undefined) {
+      if (body && request.body === undefined) {
         request.body = {}
       }
     },
@@ -141,7 +150,7 @@ export function operationRoute<T extends RequestEventType>(
       const fields: Fields = {
         ...(request.query as Fields | undefined),
         // A GET or DELETE body has no meaning here (Fastify parses a DELETE one): not used.
-        ...(withBody(spec.method) ? (request.body as Fields) : {}),
+        ...(body ? (request.body as Fields) : {}),
         ...(request.params as Fields | undefined)
       }
       const missing = (spec.required ?? []).filter((field) => fields[field] === undefined)
@@ -151,7 +160,7 @@ export function operationRoute<T extends RequestEventType>(
         )
       }
       // Bound to what the client sent, before generation: a retry regenerates nothing.
-      const idempotency = idempotencyScopeOf(request, spec, fields)
+      const idempotency = idempotencyScopeOf(request, route, fields)
       const data = completeRequest(spec.eventType, fields as CompleterInput[T])
       const problem = spec.check?.(data) ?? contractProblem(spec.eventType, data)
       if (problem) throw badRequest(problem)
@@ -174,17 +183,17 @@ interface AcceptedBody extends Fields {
 /** The Idempotency-Key of a write request, bound to its client, method, route and fields. */
 function idempotencyScopeOf(
   request: FastifyRequest,
-  spec: OperationRouteSpec<RequestEventType>,
+  route: { method: HttpMethod; url: string },
   fields: Fields
 ): IdempotencyScope | undefined {
-  if (spec.method === 'GET') return undefined
+  if (route.method === 'GET') return undefined
   const key = request.headers['idempotency-key']
   if (typeof key !== 'string' || key === '') return undefined
   const apiKey = request.headers[API_KEY_HEADER]
   return {
     client: idempotencyClient(typeof apiKey === 'string' ? apiKey : undefined),
     key,
-    fingerprint: requestFingerprint({ method: spec.method, route: spec.url, fields })
+    fingerprint: requestFingerprint({ method: route.method, route: route.url, fields })
   }
 }
 
@@ -235,25 +244,15 @@ async function accept<T extends RequestEventType>(
   spec: OperationRouteSpec<T>,
   data: RequestData<T>
 ): Promise<AcceptedBody> {
-  const correlationId = randomUUID()
-  const acceptedAt = new Date().toISOString()
-  const envelope = {
-    event_id: randomUUID(),
-    event_type: spec.eventType,
-    correlation_id: correlationId,
-    timestamp: acceptedAt,
-    source: Source.gateway,
-    target: Source.processor,
-    version: ENVELOPE_VERSION,
-    data
-  } as RequestEnvelope
+  const envelope = requestEnvelope(spec.eventType, data)
+  const { correlation_id: correlationId, timestamp: acceptedAt } = envelope
 
   // Recorded first: a status store that refuses writes (Redis down or out of memory) refuses the
   // request with a 503 before anything is published, rather than accepting an operation whose
   // status nobody could follow.
   await app.statusStore.markPending(correlationId, spec.eventType, acceptedAt)
   try {
-    await app.requests.publish(envelope, String(spec.key(data)))
+    await app.requests.publish(envelope, kafkaKeyOf(spec.eventType, data))
   } catch (err) {
     // Not accepted: no status stays behind for it.
     await app.statusStore.forgetPending(correlationId).catch((forgetErr: unknown) => {

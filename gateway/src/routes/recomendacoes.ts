@@ -8,8 +8,6 @@ const tags = [Tag.recomendacoes]
 
 export default async function recomendacoes(app: FastifyInstance) {
   operationRoute(app, {
-    method: 'POST',
-    url: '/recomendacoes/gerar',
     eventType: EventType.generateRecommendations,
     tags,
     summary: "Generate a user's recommendations from the viewing history",
@@ -17,19 +15,15 @@ export default async function recomendacoes(app: FastifyInstance) {
       "Replaces the user's previous set in `recomendacoes`; no history gives 5 trending items.",
     input: Type.Partial(UserOnlyData),
     required: ['user_id'],
-    key: (data) => data.user_id,
     echo: (data) => ({ user_id: data.user_id }),
     mensagem: 'Geração de recomendações aceita; acompanhe em status_url'
   })
 
   operationRoute(app, {
-    method: 'GET',
-    url: '/recomendacoes/:user_id',
     eventType: EventType.getRecommendations,
     tags,
     summary: "A user's current recommendations",
     params: Type.Object({ user_id: UserId }),
-    key: (data) => data.user_id,
     echo: (data) => ({ user_id: data.user_id }),
     mensagem: 'Consulta de recomendações aceita; o resultado estará em status_url'
   })

@@ -18,21 +18,16 @@ const withoutUser = <S extends Parameters<typeof Type.Omit>[0]>(schema: S) =>
 
 export default async function usuarios(app: FastifyInstance) {
   operationRoute(app, {
-    method: 'POST',
-    url: '/usuarios',
     eventType: EventType.createUser,
     tags,
     summary: 'Create a user',
     description: 'Inserts into `usuarios`; a duplicate user_id, email or CPF gets an error reply.',
     input: Type.Partial(CreateUserData),
-    key: (data) => data.user_id,
     echo: (data) => ({ usuario: data }),
     mensagem: 'Criação de usuário aceita; acompanhe em status_url'
   })
 
   operationRoute(app, {
-    method: 'POST',
-    url: '/usuarios/:user_id/assinatura',
     eventType: EventType.updateSubscription,
     tags,
     summary: "Create or change a user's subscription",
@@ -44,35 +39,28 @@ export default async function usuarios(app: FastifyInstance) {
       data.fim < data.inicio
         ? `fim (${data.fim}) não pode ser anterior a inicio (${data.inicio})`
         : undefined,
-    key: (data) => data.user_id,
     echo: (data) => ({ assinatura: data }),
     mensagem: 'Atualização de assinatura aceita; acompanhe em status_url'
   })
 
   operationRoute(app, {
-    method: 'POST',
-    url: '/usuarios/:user_id/pagamento',
     eventType: EventType.recordPayment,
     tags,
     summary: 'Record a payment',
     description: 'Inserts into `pagamentos`.',
     params: UserParams,
     input: withoutUser(RecordPaymentData),
-    key: (data) => data.user_id,
     echo: (data) => ({ pagamento: data }),
     mensagem: 'Registro de pagamento aceito; acompanhe em status_url'
   })
 
   operationRoute(app, {
-    method: 'POST',
-    url: '/usuarios/:user_id/config',
     eventType: EventType.updatePreferences,
     tags,
     summary: "Update a user's preferences",
     description: 'Upserts one row per user in `preferencias`.',
     params: UserParams,
     input: withoutUser(UpdatePreferencesData),
-    key: (data) => data.user_id,
     echo: (data) => ({ config: data }),
     mensagem: 'Atualização de preferências aceita; acompanhe em status_url'
   })
