@@ -1,6 +1,9 @@
-import Type from 'typebox'
+import Type, { type TSchema } from 'typebox'
 
 /** Field schemas shared by several operations, with the vocabulary of the wire (Portuguese). */
+
+/** A field that holds a value of `schema` or null (an answer's field with nothing to show). */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 /** The largest 32-bit signed integer: a count that every store and client keeps as an integer. */
 export const MAX_INT32 = 2_147_483_647

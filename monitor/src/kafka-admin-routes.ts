@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { sendError, withTimeout } from '@streaming/contracts'
+import { Nullable, sendError, withTimeout } from '@streaming/contracts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Admin, IHeaders, Kafka } from 'kafkajs'
 import Type, { type Static } from 'typebox'
@@ -23,9 +23,6 @@ const ADMIN_TIMEOUT_MS = 5_000
 const READ_TIMEOUT_MS = 10_000
 /** Longest wait for one service's /metrics. */
 const SCRAPE_TIMEOUT_MS = 2_000
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
-  Type.Union([schema, Type.Null()])
 
 export const KafkaPartition = Type.Object({
   partition: Type.Integer(),

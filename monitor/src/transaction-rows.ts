@@ -1,9 +1,8 @@
 // The rows of the monitor's recent-transactions list, made from reply documents: pure, apart
 // from the Elasticsearch reads of transactions.ts.
-import Type, { type Static, type TSchema } from 'typebox'
+import { Nullable } from '@streaming/contracts'
+import Type, { type Static } from 'typebox'
 import type { EventDocument } from './documents.ts'
-
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const RecentTransaction = Type.Object({
   correlation_id: Type.String(),

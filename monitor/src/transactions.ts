@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch'
-import { CorrelationId, sendError, UserId, type TopicNames } from '@streaming/contracts'
+import { CorrelationId, Nullable, sendError, UserId, type TopicNames } from '@streaming/contracts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import Type, { type Static, type TSchema } from 'typebox'
+import Type, { type Static } from 'typebox'
 import type { EventDocument, IndexNames } from './documents.ts'
 import {
   hasTransaction,
@@ -24,8 +24,6 @@ const MAX_TRACE_DOCUMENTS = 200
 const RECENT_WINDOWS = ['now-15m', 'now-7d', undefined] as const
 /** Replies read for one list of recent transactions (twice the rows: redeliveries repeat one). */
 const MAX_RECENT_DOCUMENTS = 200
-
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const RecentQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),

@@ -1,25 +1,21 @@
 // Kafka events as the services publish them, for tests: plain objects, no client or server.
 import { randomUUID } from 'node:crypto'
+import { EventType, requestEnvelope } from '@streaming/contracts'
 
 /** A valid request event, as the gateway publishes it (`registrar_visualizacao`). */
 export function requestEvent(i: number) {
-  return {
-    event_id: randomUUID(),
-    event_type: 'registrar_visualizacao',
-    correlation_id: randomUUID(),
-    timestamp: new Date(Date.UTC(2026, 10, 24, 10) + i).toISOString(),
-    source: 'gateway',
-    target: 'processor',
-    version: 1,
-    data: {
+  return requestEnvelope(
+    EventType.recordViewing,
+    {
       user_id: 1_000 + i,
       conteudo_id: `c-${i}`,
       titulo: 'Central do Brasil',
       tipo: 'filme',
       tempo_assistido: 90,
       posicao: 50
-    }
-  }
+    },
+    { timestamp: new Date(Date.UTC(2026, 10, 24, 10) + i).toISOString() }
+  )
 }
 
 /** The processor's reply to a request event, `latencyMs` after it. */

@@ -9,16 +9,9 @@ import { test } from 'node:test'
 import { accept } from '../../../test/helpers/http.ts'
 import { topicSize } from '../../../test/helpers/kafka.ts'
 import { startPlatform } from '../../../test/helpers/platform.ts'
+import { assertKeysRefused, KEYS, type ErrorBody } from './api-key.checks.ts'
 
-const KEYS = ['local-key-0123456789abcdef', 'second-key-fedcba9876543210']
 const apiKeys = { API_KEYS: KEYS.join(',') }
-
-interface ErrorBody {
-  statusCode: number
-  code: string
-  error: string
-  message: string
-}
 
 interface OpenApiDocument {
   components?: { securitySchemes?: Record<string, Record<string, string>> }
@@ -35,47 +28,16 @@ test(
     const { app, kafka, topics } = await startPlatform(t, { processors: 0, gatewayEnv: apiKeys })
     const before = await topicSize(kafka, topics.requests)
 
-    const refused = [
-      { headers: {}, status: 401, code: 'API_KEY_REQUIRED' },
-      { headers: { 'x-api-key': '' }, status: 401, code: 'API_KEY_REQUIRED' },
-      { headers: { 'x-api-key': 'not-a-key-at-all-0000' }, status: 403, code: 'API_KEY_INVALID' },
-      // One character off, and a configured key's prefix: neither is a key.
-      {
-        headers: { 'x-api-key': `${KEYS[0]!.slice(0, -1)}X` },
-        status: 403,
-        code: 'API_KEY_INVALID'
-      },
-      { headers: { 'x-api-key': KEYS[0]!.slice(0, 16) }, status: 403, code: 'API_KEY_INVALID' },
-      { headers: { 'x-api-key': KEYS.join(',') }, status: 403, code: 'API_KEY_INVALID' }
-    ]
-    for (const { headers, status, code } of refused) {
-      for (const [method, url] of [
-        ['POST', '/usuarios'],
-        ['POST', '/sessoes?user_id=1'],
-        ['GET', '/historico-visualizacao/1'],
-        ['PUT', `/sessoes/${randomUUID()}/atividade`],
-        ['DELETE', `/sessoes/${randomUUID()}`],
-        ['GET', `/status/${randomUUID()}`],
-        ['DELETE', `/status/${randomUUID()}`]
-      ] as const) {
-        const response = await app.inject({ method, url, headers })
-        const what = `${method} ${url} with ${JSON.stringify(headers)}`
-        assert.equal(response.statusCode, status, `${what}: ${response.body}`)
-        const body = response.json<ErrorBody>()
-        assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode'])
-        assert.equal(body.code, code, what)
-        assert.equal(body.statusCode, status, what)
-        assert.match(body.message, /X-API-Key/, what)
-      }
-    }
-    // The key is checked before the body is read: a malformed body without a key is a 401.
-    const unread = await app.inject({
-      method: 'POST',
-      url: '/usuarios',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"nome": '
-    })
-    assert.equal(unread.statusCode, 401, unread.body)
+    // Every kind of route refuses a missing or wrong key, before reading the body.
+    await assertKeysRefused(app, [
+      ['POST', '/usuarios'],
+      ['POST', '/sessoes?user_id=1'],
+      ['GET', '/historico-visualizacao/1'],
+      ['PUT', `/sessoes/${randomUUID()}/atividade`],
+      ['DELETE', `/sessoes/${randomUUID()}`],
+      ['GET', `/status/${randomUUID()}`],
+      ['DELETE', `/status/${randomUUID()}`]
+    ] as const)
     assert.equal(
       await topicSize(kafka, topics.requests),
       before,

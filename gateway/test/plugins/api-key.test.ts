@@ -15,16 +15,9 @@ import cors from '../../src/plugins/cors.ts'
 import errors from '../../src/plugins/errors.ts'
 import jsonBody from '../../src/plugins/json-body.ts'
 import rateLimit from '../../src/plugins/rate-limit.ts'
+import { assertKeysRefused, KEYS, type ErrorBody } from './api-key.checks.ts'
 
-const KEYS = ['local-key-0123456789abcdef', 'second-key-fedcba9876543210']
 const apiKeys = { API_KEYS: KEYS.join(',') }
-
-interface ErrorBody {
-  statusCode: number
-  code: string
-  error: string
-  message: string
-}
 
 /** A bare app with the plugins the key check runs among, and a route of each kind. */
 async function appWithKeys(t: TestContext, env: Record<string, string> = apiKeys) {
@@ -72,42 +65,15 @@ test('API_KEYS: comma-separated keys of 16+ characters, never echoed when wrong'
 
 test('keys on: 401 without X-API-Key, 403 with a wrong one, the route never run; any key works', async (t) => {
   const { app, handled } = await appWithKeys(t)
-  const refused = [
-    { headers: {}, status: 401, code: 'API_KEY_REQUIRED' },
-    { headers: { 'x-api-key': '' }, status: 401, code: 'API_KEY_REQUIRED' },
-    { headers: { 'x-api-key': 'not-a-key-at-all-0000' }, status: 403, code: 'API_KEY_INVALID' },
-    // One character off, and a configured key's prefix: neither is a key.
-    { headers: { 'x-api-key': `${KEYS[0]!.slice(0, -1)}X` }, status: 403, code: 'API_KEY_INVALID' },
-    { headers: { 'x-api-key': KEYS[0]!.slice(0, 16) }, status: 403, code: 'API_KEY_INVALID' },
-    { headers: { 'x-api-key': KEYS.join(',') }, status: 403, code: 'API_KEY_INVALID' }
-  ]
-  for (const { headers, status, code } of refused) {
-    for (const [method, url] of [
-      ['POST', '/usuarios'],
-      ['GET', '/historico-visualizacao/1'],
-      ['PUT', `/sessoes/${randomUUID()}/atividade`],
-      ['DELETE', `/sessoes/${randomUUID()}`],
-      ['GET', `/status/${randomUUID()}`],
-      ['DELETE', `/status/${randomUUID()}`]
-    ] as const) {
-      const response = await app.inject({ method, url, headers })
-      const what = `${method} ${url} with ${JSON.stringify(headers)}`
-      assert.equal(response.statusCode, status, `${what}: ${response.body}`)
-      const body = response.json<ErrorBody>()
-      assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode'])
-      assert.equal(body.code, code, what)
-      assert.equal(body.statusCode, status, what)
-      assert.match(body.message, /X-API-Key/, what)
-    }
-  }
-  // The key is checked before the body is read: a malformed body without a key is a 401.
-  const unread = await app.inject({
-    method: 'POST',
-    url: '/usuarios',
-    headers: { 'content-type': 'application/json' },
-    payload: '{"nome": '
-  })
-  assert.equal(unread.statusCode, 401, unread.body)
+  // Every kind of route refuses a missing or wrong key, before reading the body.
+  await assertKeysRefused(app, [
+    ['POST', '/usuarios'],
+    ['GET', '/historico-visualizacao/1'],
+    ['PUT', `/sessoes/${randomUUID()}/atividade`],
+    ['DELETE', `/sessoes/${randomUUID()}`],
+    ['GET', `/status/${randomUUID()}`],
+    ['DELETE', `/status/${randomUUID()}`]
+  ] as const)
   assert.deepEqual(handled, [], 'no refused request reaches its route')
 
   // Either configured key is accepted.
