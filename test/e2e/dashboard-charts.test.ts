@@ -11,8 +11,13 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import type { Page } from 'playwright-core'
-import { launchBrowser, unavailableThroughProxy, watchProblems } from '../helpers/browser.ts'
+import {
+  desktop,
+  launchBrowser,
+  scrollWidth,
+  unavailableThroughProxy,
+  watchProblems
+} from '../helpers/browser.ts'
 import { dashboardUrl, platformUp, UP_TIMEOUT_MS } from '../helpers/dashboard.ts'
 import { waitFor } from '../helpers/monitor.ts'
 
@@ -76,8 +81,6 @@ function sendOperations(): { stop: () => Promise<number> } {
   }
 }
 
-const scrollWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth')
-
 test(
   'the dashboard draws live charts and shows Kafka topics, groups and messages',
   { timeout: UP_TIMEOUT_MS + 180_000 },
@@ -91,11 +94,7 @@ test(
     assert.match(await library.text(), /uPlot/)
 
     const browser = await launchBrowser(t)
-    const context = await browser.newContext({
-      viewport: { width: 1360, height: 900 },
-      locale: 'pt-BR',
-      colorScheme: 'light'
-    })
+    const context = await browser.newContext(desktop)
     const page = await context.newPage()
     const problems: string[] = []
     const unavailable: string[] = []

@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
-import { launchBrowser, watchProblems } from '../helpers/browser.ts'
+import { desktop, launchBrowser, scrollWidth, watchProblems } from '../helpers/browser.ts'
 import { dashboardHost, dashboardUrl, platformUp, UP_TIMEOUT_MS } from '../helpers/dashboard.ts'
 import { waitFor } from '../helpers/monitor.ts'
 import { startPlatform } from '../helpers/platform.ts'
@@ -54,11 +54,7 @@ test(
     await mkdir(results, { recursive: true })
 
     const browser = await launchBrowser(t)
-    const context = await browser.newContext({
-      viewport: { width: 1360, height: 900 },
-      locale: 'pt-BR',
-      colorScheme: 'light'
-    })
+    const context = await browser.newContext(desktop)
     const page = await context.newPage()
     // Script errors and Content-Security-Policy violations surface here.
     const problems: string[] = []
@@ -383,8 +379,6 @@ async function traceLoaded(page: Page) {
   await page.locator('#trace-state-box').waitFor({ state: 'hidden', timeout: 20_000 })
 }
 
-const scrollWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth')
-
 test(
   "a transaction's trace opens from its row, the button's result and the search; the page fits a phone",
   { timeout: UP_TIMEOUT_MS + 240_000 },
@@ -400,15 +394,7 @@ test(
         problems,
         (text, url) => /status of 404/.test(text) && url.includes('/proxy/monitor/transactions/')
       )
-    const page = watch(
-      await (
-        await browser.newContext({
-          viewport: { width: 1360, height: 900 },
-          locale: 'pt-BR',
-          colorScheme: 'light'
-        })
-      ).newPage()
-    )
+    const page = watch(await (await browser.newContext(desktop)).newPage())
     let current = page
 
     try {

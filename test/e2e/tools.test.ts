@@ -11,7 +11,12 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
-import { launchBrowser, unavailableThroughProxy, watchProblems } from '../helpers/browser.ts'
+import {
+  desktop,
+  launchBrowser,
+  unavailableThroughProxy,
+  watchProblems
+} from '../helpers/browser.ts'
 import { dashboardUrl, platformUp, UP_TIMEOUT_MS } from '../helpers/dashboard.ts'
 import { servers } from '../helpers/servers.ts'
 
@@ -62,9 +67,7 @@ test(
 
     const browser = await launchBrowser(t)
     const context = await browser.newContext({
-      viewport: { width: 1360, height: 900 },
-      locale: 'pt-BR',
-      colorScheme: 'light',
+      ...desktop,
       // Mongo Express asks for HTTP basic auth; a person types these into the browser's prompt.
       httpCredentials: mongoExpressLogin
     })

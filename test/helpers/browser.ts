@@ -91,3 +91,14 @@ export const unavailableThroughProxy =
     if (answered) seen.push(url)
     return answered
   }
+
+/** The browser context the dashboard tests look with: a desktop window, Brazilian Portuguese. */
+export const desktop = {
+  viewport: { width: 1360, height: 900 },
+  locale: 'pt-BR',
+  colorScheme: 'light'
+} as const
+
+/** How wide the page is: wider than the window means it scrolls sideways. */
+export const scrollWidth = (page: Page) =>
+  page.evaluate<number>('document.documentElement.scrollWidth')
