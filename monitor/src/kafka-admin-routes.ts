@@ -341,37 +341,44 @@ export const kafkaAdminRoutes: FastifyPluginAsync<KafkaAdminRoutesOptions> = asy
   // These pages read with an admin client of their own, not the monitor's: kafkajs keeps every
   // topic an admin has read in its metadata requests, and once such a topic is deleted each
   // request fails. A failed read starts over once with a new client.
-  let own: Admin | undefined
-  const dropAdmin = () => {
-    const stale = own
-    own = undefined
-    stale?.disconnect().catch(() => {})
-  }
-  const pageAdmin = async (): Promise<Admin> => {
+  // One connection shared by concurrent reads (the page asks for the topics and the summary at
+  // once): each would otherwise open its own, and one read's failure would close the admin
+  // another read was using.
+  let own: Promise<Admin> | undefined
+  const pageAdmin = (): Promise<Admin> => {
     if (own) return own
     const fresh = kafka.admin()
-    try {
-      await withTimeout(fresh.connect(), ADMIN_TIMEOUT_MS)
-    } catch (err) {
-      fresh.disconnect().catch(() => {})
-      throw err
-    }
-    own = fresh
-    return fresh
+    const connecting = withTimeout(fresh.connect(), ADMIN_TIMEOUT_MS).then(
+      () => fresh,
+      (err: unknown) => {
+        fresh.disconnect().catch(() => {})
+        if (own === connecting) own = undefined
+        throw err
+      }
+    )
+    own = connecting
+    return connecting
+  }
+  /** Retires the admin a read failed with, unless another read has replaced it already. */
+  const dropAdmin = (stale: Promise<Admin>) => {
+    if (own !== stale) return
+    own = undefined
+    stale.then((admin) => admin.disconnect()).catch(() => {})
   }
   const withPageAdmin = async <T>(read: (admin: Admin) => Promise<T>): Promise<T> => {
+    const current = pageAdmin()
     try {
-      return await read(await pageAdmin())
+      return await read(await current)
     } catch (err) {
       if (err instanceof NotFound) throw err
-      dropAdmin()
+      dropAdmin(current)
       return await read(await pageAdmin())
     }
   }
   const overview = () =>
     withPageAdmin((admin) => withTimeout(kafkaOverview(admin), ADMIN_TIMEOUT_MS))
   server.addHook('onClose', async () => {
-    await own?.disconnect().catch(() => {})
+    await own?.then((admin) => admin.disconnect()).catch(() => {})
   })
 
   const unavailable = (request: FastifyRequest, reply: FastifyReply, err: unknown) => {

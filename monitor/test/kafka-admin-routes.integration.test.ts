@@ -8,12 +8,18 @@ import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { loadMonitorConfig } from '../src/config.ts'
 import { createMonitor } from '../src/monitor.ts'
-import type { KafkaOverview, PartitionMessages } from '../src/kafka-admin-routes.ts'
+import {
+  kafkaAdminRoutes,
+  type KafkaOverview,
+  type PartitionMessages
+} from '../src/kafka-admin-routes.ts'
 import { defer } from '../../test/helpers/cleanup.ts'
 import { partitionOfKey, produceRaw } from '../../test/helpers/kafka.ts'
 import { monitorSetup, requestEvent, waitFor } from '../../test/helpers/monitor.ts'
 import { createTopics } from '../../test/helpers/platform.ts'
 import { createElasticsearch, createKafka } from '../../test/helpers/servers.ts'
+import Fastify from 'fastify'
+import type { Kafka } from 'kafkajs'
 import { pino } from 'pino'
 
 /** A fake service whose /metrics answers `text`. */
@@ -262,4 +268,45 @@ test('503 with Retry-After while the monitor has no Kafka connection; a service 
     [summary.json().gateway.up, summary.json().processor.up, summary.json().kafka.up],
     [false, false, false]
   )
+})
+
+test('concurrent reads share one admin connection, and every one answers', async (t) => {
+  const kafka = createKafka(t)
+  let admins = 0
+  // Counts the admin clients the routes open, and closes them after the test.
+  const opened: Array<ReturnType<Kafka['admin']>> = []
+  const counting = new Proxy(kafka, {
+    get: (target, property, receiver) =>
+      property === 'admin'
+        ? () => {
+            admins++
+            const admin = target.admin()
+            opened.push(admin)
+            return admin
+          }
+        : Reflect.get(target, property, receiver)
+  })
+  const server = Fastify()
+  defer(t, async () => {
+    await server.close()
+    await Promise.all(opened.map((admin) => admin.disconnect().catch(() => {})))
+  })
+  await server.register(kafkaAdminRoutes, {
+    kafka: counting,
+    // A started monitor: its own admin is not what these pages read with.
+    admin: () => ({}) as ReturnType<Kafka['admin']>,
+    gatewayUrl: 'http://127.0.0.1:1',
+    processorUrl: 'http://127.0.0.1:1'
+  })
+  // As the dashboard does when it opens: the topics and the summary at the same moment.
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, (_, i) =>
+      server.inject({ method: 'GET', url: i % 2 ? '/metrics/summary' : '/kafka/topics' })
+    )
+  )
+  assert.deepEqual(
+    answers.map((answer) => answer.statusCode),
+    [200, 200, 200, 200, 200, 200]
+  )
+  assert.equal(admins, 1, 'one admin client for all six reads')
 })
