@@ -20,7 +20,7 @@ import {
   createMessageProcessor,
   type DeadLetter,
   type MessageProcessorDeps
-} from '../src/processing.ts'
+} from '../src/message-processor.ts'
 
 function pipeline(heartbeat: () => Promise<void>) {
   const replies: unknown[] = []
