@@ -3,7 +3,6 @@ import {
   checkDependency,
   createProduceBatcher,
   createServiceServer,
-  DeadLetterHeader,
   Topic,
   type TopicNames
 } from '@streaming/contracts'
@@ -15,11 +14,12 @@ import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { ProcessorConfig } from './config.ts'
 import { createClaims } from './claims.ts'
+import { createDeadLetterPublisher } from './dead-letter.ts'
 import { handlers as defaultHandlers } from './handlers/index.ts'
 import type { HandlerMap } from './handlers/types.ts'
 import { runInKeyOrder } from './key-ordered.ts'
 import { createProcessorMetrics } from './metrics.ts'
-import { createMessageProcessor, type DeadLetter } from './message-processor.ts'
+import { createMessageProcessor } from './message-processor.ts'
 import { createReplyLog } from './reply-log.ts'
 import { ensureMongoIndexes, createMongoStore } from './stores/mongodb.ts'
 import { createPostgresStore, migratePostgres } from './stores/postgres.ts'
@@ -85,26 +85,6 @@ export function createProcessor(deps: ProcessorDeps) {
   let consuming = false
   let heartbeat: (() => Promise<void>) | undefined
 
-  const publishDeadLetter = async ({ message, reason, code }: DeadLetter) => {
-    await producer.send({
-      topic: topics.deadLetters,
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            [DeadLetterHeader.reason]: reason.slice(0, 1000),
-            [DeadLetterHeader.code]: code,
-            [DeadLetterHeader.originalTopic]: message.topic,
-            [DeadLetterHeader.originalPartition]: String(message.partition),
-            [DeadLetterHeader.originalOffset]: message.offset
-          }
-        }
-      ]
-    })
-  }
-
   const processMessage = createMessageProcessor({
     handlers: deps.handlers ?? defaultHandlers,
     stores,
@@ -112,7 +92,7 @@ export function createProcessor(deps: ProcessorDeps) {
     claims: createClaims(deps.redis, config.STATUS_RETENTION_SECONDS),
     publishReply: (reply) =>
       replies.send({ key: reply.correlation_id, value: JSON.stringify(reply) }),
-    publishDeadLetter,
+    publishDeadLetter: createDeadLetterPublisher(producer, topics.deadLetters),
     retryPolicy: {
       attempts: config.PROCESSOR_RETRY_ATTEMPTS,
       baseDelayMs: config.PROCESSOR_RETRY_BASE_MS,
