@@ -1,11 +1,4 @@
-import { readFileSync } from 'node:fs'
-import {
-  checkDependency,
-  createProduceBatcher,
-  createServiceServer,
-  Topic,
-  type TopicNames
-} from '@streaming/contracts'
+import { createProduceBatcher, Topic, type TopicNames } from '@streaming/contracts'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'
@@ -17,6 +10,7 @@ import { createClaims } from './claims.ts'
 import { createDeadLetterPublisher } from './dead-letter.ts'
 import { handlers as defaultHandlers } from './handlers/index.ts'
 import type { HandlerMap } from './handlers/types.ts'
+import { createProcessorHttpServer } from './http.ts'
 import { runInKeyOrder } from './key-ordered.ts'
 import { createProcessorMetrics } from './metrics.ts'
 import { createMessageProcessor } from './message-processor.ts'
@@ -38,10 +32,6 @@ export interface ProcessorDeps {
   /** Prefix of the processor's own Redis keys (sessions, cache, reply log); tests isolate with it. */
   redisKeyPrefix?: string
 }
-
-const { version } = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8')
-) as { version: string }
 
 /**
  * The processor: a consumer group member on `user_events` that applies each request to its store
@@ -103,39 +93,17 @@ export function createProcessor(deps: ProcessorDeps) {
     heartbeat: () => heartbeat?.() ?? Promise.resolve()
   })
 
-  const health = createServiceServer({
-    name: 'processor',
-    version,
-    logger: log.child({ component: 'health' })
+  const health = createProcessorHttpServer({
+    log,
+    metrics,
+    probes: {
+      kafka: () => admin.describeCluster(),
+      postgres: () => stores.postgres.ping(),
+      mongodb: () => deps.mongodb.command({ ping: 1 }),
+      redis: () => deps.redis.ping()
+    },
+    isConsuming: () => consuming
   })
-  health.register(async (server) => {
-    server.get('/health', { logLevel: 'warn' }, async (_request, reply) => {
-      const checks = await checkDependencies()
-      const failing = Object.entries(checks)
-        .filter(([, status]) => status !== 'ok')
-        .map(([name]) => name)
-      return reply.code(failing.length === 0 ? 200 : 503).send({
-        status: failing.length === 0 ? 'ok' : 'unavailable',
-        service: 'processor',
-        consuming,
-        checks,
-        ...(failing.length > 0 ? { failing } : {})
-      })
-    })
-    server.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
-      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
-    })
-  })
-
-  async function checkDependencies(): Promise<Record<string, string>> {
-    const [kafka, postgres, mongodb, redis] = await Promise.all([
-      checkDependency(() => admin.describeCluster()),
-      checkDependency(() => stores.postgres.ping()),
-      checkDependency(() => deps.mongodb.command({ ping: 1 })),
-      checkDependency(() => deps.redis.ping())
-    ])
-    return { kafka: consuming ? kafka : 'consumer not running', postgres, mongodb, redis }
-  }
 
   return {
     health,

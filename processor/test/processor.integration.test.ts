@@ -1,5 +1,7 @@
-// The processor's health and metrics server, without any server behind it (the clients are
-// created and never connected): its root route and the platform's error shape and codes.
+// The processor as createProcessor composes it, without any server behind it (the clients are
+// created and never connected): its HTTP server is there, names the service and its version,
+// and serves the metrics the processor records. The server's routes and errors are tested on
+// their own in http.test.ts.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test, type TestContext } from 'node:test'
@@ -8,15 +10,12 @@ import { Kafka, logLevel } from 'kafkajs'
 import { MongoClient } from 'mongodb'
 import pg from 'pg'
 import { pino } from 'pino'
-import { assertOversizeAnswers, listenOnFreePort } from '../../test/helpers/raw-http.ts'
 import { loadProcessorConfig } from '../src/config.ts'
 import { createProcessor } from '../src/processor.ts'
 
 const { version } = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8')
 ) as { version: string }
-
-type ErrorBody = { statusCode: number; error: string; code: string; message: string }
 
 /** A processor whose clients point nowhere: only its HTTP server is exercised. */
 function idleProcessor(t: TestContext) {
@@ -47,65 +46,13 @@ test('GET / names the service, its version and status', async (t) => {
   assert.deepEqual(response.json(), { name: 'streaming-platform-processor', version, status: 'ok' })
 })
 
-test('a known path with another method is 405 with Allow; an unknown path 404', async (t) => {
-  const { health } = idleProcessor(t)
-  for (const [method, url] of [
-    ['POST', '/health'],
-    ['DELETE', '/metrics'],
-    ['PUT', '/'],
-    ['OPTIONS', '/health']
-  ] as const) {
-    const response = await health.inject({ method, url })
-    assert.equal(response.statusCode, 405, `${method} ${url}: ${response.body}`)
-    assert.equal(response.headers.allow, 'GET, HEAD', 'no CORS here: OPTIONS is not answered')
-    assert.deepEqual(response.json(), {
-      statusCode: 405,
-      error: 'Method Not Allowed',
-      code: 'METHOD_NOT_ALLOWED',
-      message: `O método ${method} não é permitido em ${url}; métodos permitidos: GET, HEAD`
-    })
-  }
-  const missing = await health.inject({ method: 'GET', url: '/status' })
-  assert.equal(missing.statusCode, 404)
-  assert.deepEqual(missing.json(), {
-    statusCode: 404,
-    error: 'Not Found',
-    code: 'ROUTE_NOT_FOUND',
-    message: 'Rota não encontrada: GET /status'
-  })
-})
-
-test('errors of its routes: 400 naming the field, 500 without details', async (t) => {
-  const { health } = idleProcessor(t)
-  // Routes of the test's own on the processor's server, to reach its error handler.
-  health.get(
-    '/probe',
-    { schema: { querystring: { type: 'object', properties: { n: { type: 'integer' } } } } },
-    async () => {
-      throw new Error('pg: password authentication failed for user "streaming"')
-    }
+test('GET /metrics serves the metrics the processor records', async (t) => {
+  const { health, metrics } = idleProcessor(t)
+  metrics.replies.inc({ event_type: 'criar_usuario', status: 'success' })
+  const response = await health.inject({ method: 'GET', url: '/metrics' })
+  assert.equal(response.statusCode, 200)
+  assert.match(
+    response.body,
+    /^processor_replies_total\{event_type="criar_usuario",status="success"\} 1$/m
   )
-  const bad = await health.inject({ method: 'GET', url: '/probe?n=x' })
-  assert.equal(bad.statusCode, 400)
-  assert.deepEqual(bad.json(), {
-    statusCode: 400,
-    error: 'Bad Request',
-    code: 'VALIDATION_ERROR',
-    message: 'querystring.n deve ser um número inteiro'
-  })
-  const failed = await health.inject({ method: 'GET', url: '/probe?n=1' })
-  assert.equal(failed.statusCode, 500)
-  const body = failed.json<ErrorBody>()
-  assert.deepEqual(body, {
-    statusCode: 500,
-    error: 'Internal Server Error',
-    code: 'INTERNAL_ERROR',
-    message: 'Erro interno; os detalhes estão no log do processor'
-  })
-})
-
-test('over a real socket: 414 for a long URL, 431 for a large head', async (t) => {
-  const { health } = idleProcessor(t)
-  const port = await listenOnFreePort(t, health)
-  await assertOversizeAnswers(port, '/')
 })
