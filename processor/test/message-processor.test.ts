@@ -1,10 +1,11 @@
 // The message pipeline with its dependencies injected: what it does when the group takes the
-// partition away while an operation waits between retries, and which operations check the user
-// first. No server is involved.
+// partition away while an operation waits between retries, which operations check the user
+// first, and a request cancelled before the claim. No server is involved.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import {
+  CANCELLED_MESSAGE,
   requestEnvelope,
   requestEventTypes,
   type ReplyEnvelope,
@@ -169,4 +170,50 @@ test('the user is looked up in PostgreSQL exactly for the operations SPEC.md nam
       `${type}: ${reply?.message}`
     )
   }
+})
+
+test('a request whose cancellation came before the claim is answered cancelled, never applied', async () => {
+  const replies: ReplyEnvelope[] = []
+  const remembered: string[] = []
+  const claimed: string[] = []
+  const request = requestEvent(3)
+  const process = createMessageProcessor({
+    handlers: {
+      registrar_visualizacao: async () => assert.fail('the handler does not run')
+    } as unknown as HandlerMap,
+    stores: {
+      postgres: { userExists: async () => assert.fail('the user is not looked up') }
+    } as unknown as MessageProcessorDeps['stores'],
+    replyLog: {
+      get: async () => undefined,
+      save: async (eventId: string) => {
+        remembered.push(eventId)
+      }
+    },
+    claims: {
+      claim: async (correlationId) => {
+        claimed.push(correlationId)
+        return 'cancelled'
+      }
+    },
+    publishReply: async (reply) => {
+      replies.push(reply)
+    },
+    publishDeadLetter: async () => assert.fail('nothing is dead-lettered'),
+    retryPolicy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+    log: pino({ level: 'silent' }),
+    metrics: createProcessorMetrics()
+  })
+  await process({
+    topic: 'user_events',
+    partition: 0,
+    offset: '3',
+    key: null,
+    value: Buffer.from(JSON.stringify(request))
+  })
+  assert.deepEqual(claimed, [request.correlation_id])
+  assert.equal(replies.length, 1)
+  assert.equal(replies[0]?.status, 'cancelled')
+  assert.equal(replies[0]?.message, CANCELLED_MESSAGE)
+  assert.deepEqual(remembered, [request.event_id], 'a redelivery is answered cancelled again')
 })
