@@ -1,6 +1,5 @@
 import {
   decodeRequest,
-  type DecodeFailure,
   ErrorCode,
   ReplyStatus,
   type ReplyEnvelope,
@@ -13,7 +12,14 @@ import type { Claims } from './claims.ts'
 import { OperationError, userNotFound } from './errors.ts'
 import type { HandlerContext, HandlerMap } from './handlers/types.ts'
 import type { ProcessorMetrics } from './metrics.ts'
-import { buildReply, cancelledOutcome, type ReplyOutcome, type RequestIdentity } from './replies.ts'
+import {
+  buildReply,
+  cancelledOutcome,
+  failureOutcome,
+  unreadableMessage,
+  type ReplyOutcome,
+  type RequestIdentity
+} from './replies.ts'
 import type { ReplyLog } from './reply-log.ts'
 import { withRetry, type RetryPolicy } from './retry.ts'
 
@@ -211,37 +217,4 @@ export function createMessageProcessor(deps: MessageProcessorDeps) {
   }
 }
 
-/** What the client is told of a request the processor could not read (the reason, in English,
- * goes to the dead-letter headers and the log). */
-function unreadableMessage(failure: DecodeFailure, eventType: string | undefined): string {
-  if (failure === 'unknown-event-type') {
-    return `Requisição não pôde ser processada: tipo de evento desconhecido '${eventType ?? ''}'`
-  }
-  return failure === 'invalid-data'
-    ? 'Requisição não pôde ser processada: os dados não seguem o contrato da operação'
-    : 'Requisição não pôde ser processada: a mensagem não segue o contrato de eventos'
-}
-
 const isRetryable = (err: unknown): boolean => err instanceof OperationError && err.retryable
-
-function failureOutcome(err: unknown): ReplyOutcome {
-  if (err instanceof OperationError && !err.retryable) {
-    return {
-      status: ReplyStatus.error,
-      message: err.message,
-      error: { code: err.code, retryable: false }
-    }
-  }
-  if (err instanceof OperationError) {
-    return {
-      status: ReplyStatus.error,
-      message: `${err.message} (tentativas esgotadas)`,
-      error: { code: ErrorCode.retriesExhausted, retryable: true }
-    }
-  }
-  return {
-    status: ReplyStatus.error,
-    message: 'Erro interno ao processar a operação',
-    error: { code: ErrorCode.internal, retryable: false }
-  }
-}

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import {
   CANCELLED_MESSAGE,
+  type DecodeFailure,
   ENVELOPE_VERSION,
+  ErrorCode,
   RESPONSE_EVENT_TYPE,
   ReplyStatus,
   Source,
@@ -9,6 +11,7 @@ import {
   type ReplyEnvelope,
   type ReplyStatusValue
 } from '@streaming/contracts'
+import { OperationError } from './errors.ts'
 
 /** What is known of the request a reply answers; for an unreadable request, only some of it. */
 export interface RequestIdentity {
@@ -53,4 +56,41 @@ export function buildReply(
 export const cancelledOutcome: ReplyOutcome = {
   status: ReplyStatus.cancelled,
   message: CANCELLED_MESSAGE
+}
+
+/** What the client is told of a request the processor could not read (the reason, in English,
+ * goes to the dead-letter headers and the log). */
+export function unreadableMessage(failure: DecodeFailure, eventType: string | undefined): string {
+  if (failure === 'unknown-event-type') {
+    return `Requisição não pôde ser processada: tipo de evento desconhecido '${eventType ?? ''}'`
+  }
+  return failure === 'invalid-data'
+    ? 'Requisição não pôde ser processada: os dados não seguem o contrato da operação'
+    : 'Requisição não pôde ser processada: a mensagem não segue o contrato de eventos'
+}
+
+/**
+ * The reply to an operation that failed for good: a refusal answers its own code; a transient
+ * failure that still reaches here has run out of retries; anything else is an internal error.
+ */
+export function failureOutcome(err: unknown): ReplyOutcome {
+  if (err instanceof OperationError && !err.retryable) {
+    return {
+      status: ReplyStatus.error,
+      message: err.message,
+      error: { code: err.code, retryable: false }
+    }
+  }
+  if (err instanceof OperationError) {
+    return {
+      status: ReplyStatus.error,
+      message: `${err.message} (tentativas esgotadas)`,
+      error: { code: ErrorCode.retriesExhausted, retryable: true }
+    }
+  }
+  return {
+    status: ReplyStatus.error,
+    message: 'Erro interno ao processar a operação',
+    error: { code: ErrorCode.internal, retryable: false }
+  }
 }
