@@ -22,7 +22,8 @@ import { createProcessorMetrics } from './metrics.ts'
 import { createMessageProcessor, type DeadLetter } from './processing.ts'
 import { createReplyLog } from './reply-log.ts'
 import { ensureMongoIndexes, createMongoStore } from './stores/mongodb.ts'
-import { createPostgresStore, migratePostgres } from './stores/postgres.ts'
+import { migratePostgres } from './stores/postgres-migrations.ts'
+import { createPostgresStore } from './stores/postgres.ts'
 import { createRedisStore } from './stores/redis.ts'
 
 export interface ProcessorDeps {
