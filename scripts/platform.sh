@@ -21,16 +21,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/stack/lib.sh"
 
 # service name, entry point, health URL (ports from the environment, as the services read them)
-load_env() {
-  local file="$ROOT/.env" line key
-  [ -f "$file" ] || file="$ROOT/.env.example"
-  while IFS= read -r line || [ -n "$line" ]; do
-    [[ "$line" =~ ^[[:space:]]*([A-Z_][A-Z0-9_]*)=(.*)$ ]] || continue
-    key="${BASH_REMATCH[1]}"
-    [ -n "${!key+set}" ] || export "$key=${BASH_REMATCH[2]}"
-  done <"$file"
-}
-load_env
+stack_load_env "$ROOT"
 # The servers' parts the tools and the dashboard's runtime description need.
 stack_parse_url "${POSTGRES_URL:-postgres://streaming:streaming@127.0.0.1:5432/streaming}" PG 5432 POSTGRES_URL
 stack_parse_url "${REDIS_URL:-redis://127.0.0.1:6379}" RD 6379 REDIS_URL
@@ -154,11 +145,11 @@ healthy() {
 }
 
 # What a node service runs: its sources, the contracts, the dependencies and the configuration
-# file load_env read; a tool, its start-up script, the pinned versions and that file. The dashboard
-# has none: nginx serves dashboard/ as it is on disk.
+# file stack_load_env read; a tool, its start-up script, the pinned versions and that file. The
+# dashboard has none: nginx serves dashboard/ as it is on disk.
 sources_of() {
-  local config="$ROOT/.env"
-  [ -f "$config" ] || config="$ROOT/.env.example"
+  local config
+  config="$(stack_env_file "$ROOT")"
   if stack_is_tool "$1"; then
     tool_sources "$1"
     printf '%s\n' "$config"

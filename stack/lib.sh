@@ -1,4 +1,5 @@
-# Shared helpers for the native stack. Sourced by stack/stack.sh; never executed directly.
+# Shared helpers for the native stack. Sourced by stack/stack.sh and scripts/platform.sh; never
+# executed directly.
 # Everything the stack installs or writes lives under $STACK_HOME (git-ignored).
 
 STACK_DIR="${STACK_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}"
@@ -36,6 +37,26 @@ stack_parse_url() {
   printf -v "${prefix}_USER" '%s' "${BASH_REMATCH[2]}"
   printf -v "${prefix}_PASSWORD" '%s' "${BASH_REMATCH[4]}"
   printf -v "${prefix}_DB" '%s' "${BASH_REMATCH[9]}"
+}
+
+# The configuration file of the checkout at DIR: DIR/.env, or DIR/.env.example without one
+# (printed either way, so a caller can name it even when neither exists).
+stack_env_file() {
+  if [ -f "$1/.env" ]; then printf '%s\n' "$1/.env"; else printf '%s\n' "$1/.env.example"; fi
+}
+
+# Exports each KEY=value line of DIR's configuration file (stack_env_file), the value as written;
+# other lines are skipped, and nothing happens when neither file exists. A variable already in
+# the environment, even empty, wins over the file. stack.sh and scripts/platform.sh both use it.
+stack_load_env() {
+  local file line key
+  file="$(stack_env_file "$1")"
+  [ -f "$file" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    [[ "$line" =~ ^[[:space:]]*([A-Z_][A-Z0-9_]*)=(.*)$ ]] || continue
+    key="${BASH_REMATCH[1]}"
+    [ -n "${!key+set}" ] || export "$key=${BASH_REMATCH[2]}"
+  done <"$file"
 }
 
 stack_pidfile() { printf '%s/%s.pid' "$STACK_RUN" "$1"; }

@@ -13,18 +13,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Addresses come from the same variables the services read (.env, then the environment).
-stack_load_env() {
-  local file="$STACK_ROOT/.env" line key
-  [ -f "$file" ] || file="$STACK_ROOT/.env.example"
-  [ -f "$file" ] || return 0
-  while IFS= read -r line || [ -n "$line" ]; do
-    [[ "$line" =~ ^[[:space:]]*([A-Z_][A-Z0-9_]*)=(.*)$ ]] || continue
-    key="${BASH_REMATCH[1]}"
-    # A variable already in the environment wins over the file.
-    [ -n "${!key+set}" ] || export "$key=${BASH_REMATCH[2]}"
-  done <"$file"
-}
-stack_load_env
+stack_load_env "$STACK_ROOT"
 
 stack_parse_url "${POSTGRES_URL:=postgres://streaming:streaming@127.0.0.1:5432/streaming}" POSTGRES 5432
 stack_parse_url "${REDIS_URL:=redis://127.0.0.1:6379}" REDIS 6379

@@ -9,7 +9,7 @@
 #   mongo-express    npm package, MONGO_EXPRESS_VERSION of stack/versions.env, in .stack/opt/tools
 #   redis-commander  npm package, REDIS_COMMANDER_VERSION, beside it
 #
-# Needs lib.sh, the environment of .env (scripts/platform.sh load_env) and PG_* and RD_*, the
+# Needs lib.sh, the environment of .env (stack_load_env of lib.sh) and PG_* and RD_*, the
 # parts of POSTGRES_URL and REDIS_URL (stack_parse_url).
 
 TOOLS_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

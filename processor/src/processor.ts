@@ -16,7 +16,8 @@ import { createProcessorMetrics } from './metrics.ts'
 import { createMessageProcessor } from './message-processor.ts'
 import { createReplyLog } from './reply-log.ts'
 import { ensureMongoIndexes, createMongoStore } from './stores/mongodb.ts'
-import { createPostgresStore, migratePostgres } from './stores/postgres.ts'
+import { migratePostgres } from './stores/postgres-migrations.ts'
+import { createPostgresStore } from './stores/postgres.ts'
 import { createRedisStore } from './stores/redis.ts'
 
 export interface ProcessorDeps {

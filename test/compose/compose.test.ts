@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { topicPartitions } from '@streaming/contracts'
@@ -15,6 +15,7 @@ import { GatewayConfigSchema } from '../../gateway/src/config.ts'
 import { MonitorConfigSchema } from '../../monitor/src/config.ts'
 import { eventMapping } from '../../monitor/src/templates.ts'
 import { ProcessorConfigSchema } from '../../processor/src/config.ts'
+import { migrationsDir } from '../../processor/src/stores/postgres-migrations.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const read = (path: string) => readFileSync(join(root, path), 'utf8')
@@ -565,6 +566,15 @@ test('each built service has a Dockerfile whose stages copy existing paths', () 
     assert.ok(existsSync(join(root, entry)), `${dockerfile}: ${entry} exists`)
     assert.match(final[0]?.args ?? '', /^node:24\./, `${dockerfile}: runs on Node.js 24`)
   }
+})
+
+test('the processor image holds its schema migrations where the code reads them', () => {
+  // Relative to WORKDIR, as the sources are: src/stores/ finds them at ../../migrations.
+  const dir = relative(root, migrationsDir)
+  const copies = (parseDockerfile(read('processor/Dockerfile')).at(-1) ?? [])
+    .filter(({ keyword }) => keyword === 'COPY')
+    .map(({ args }) => args)
+  assert.ok(copies.includes(`${dir} ${dir}`), `processor/Dockerfile: COPY ${dir} ${dir}`)
 })
 
 test('.dockerignore keeps local state and build output out of the image context', () => {

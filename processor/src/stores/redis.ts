@@ -1,6 +1,7 @@
 import type { CacheContentData, CreateSessionData } from '@streaming/contracts'
 import type { Redis } from 'ioredis'
 import { callStore } from '../errors.ts'
+import { defineSessionScripts } from './redis-scripts.ts'
 
 /*
  * Keys, all under `keyPrefix`:
@@ -40,36 +41,6 @@ export interface RedisStoreOptions {
   /** Prepended to every key; lets tests (or tenants) share one Redis without meeting. */
   keyPrefix?: string
 }
-
-// Writes that depend on what is stored cannot branch inside MULTI, so they run as scripts:
-// equally atomic, and the session hash and its index entry are always written together.
-// Shared tail: renew the hash's expiry, index the session, never shorten the index's life.
-const renewAndIndex = `
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-if redis.call('TTL', KEYS[2]) < tonumber(ARGV[1]) then
-  redis.call('EXPIRE', KEYS[2], ARGV[1])
-end`
-
-// Creates the session only when its id is new: a redelivered criar_sessao neither duplicates
-// nor revives it. KEYS: session, user index. ARGV: ttl, score, session id, field/value pairs.
-const createSessionScript = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {0, redis.call('HGETALL', KEYS[1])}
-end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-${renewAndIndex}
-return {1, redis.call('HGETALL', KEYS[1])}`
-
-// Sets fields of a session that is still active; returns the hash as it then is: empty when
-// the session is unknown or expired, unchanged when it was ended. Same KEYS and ARGV.
-const updateActiveSessionScript = `
-if redis.call('HGET', KEYS[1], 'status') ~= '${SessionStatus.active}' then
-  return redis.call('HGETALL', KEYS[1])
-end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-${renewAndIndex}
-return redis.call('HGETALL', KEYS[1])`
 
 type PipelineResults = Array<[error: Error | null, result: unknown]> | null
 
@@ -138,6 +109,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions) {
     misses: `${prefix}cache:conteudo:misses`
   }
   const call = <T>(fn: () => Promise<T>) => callStore('Redis', fn)
+  const scripts = defineSessionScripts(redis, SessionStatus.active)
 
   /** Runs the update script on a session; null when it is unknown or has expired. */
   async function updateActive(
@@ -148,9 +120,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions) {
     // A session never changes user, so its index key can be found before the atomic part.
     const userId = await redis.hget(keys.session(sessionId), 'user_id')
     if (userId === null) return null
-    const hash = await redis.eval(
-      updateActiveSessionScript,
-      2,
+    const hash = await scripts.updateActiveSession(
       keys.session(sessionId),
       keys.userSessions(Number(userId)),
       sessionTtl,
@@ -181,16 +151,14 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions) {
             ultima_atividade: at,
             status: SessionStatus.active
           }
-          const [created, hash] = (await redis.eval(
-            createSessionScript,
-            2,
+          const [created, hash] = await scripts.createSession(
             keys.session(data.session_id),
             keys.userSessions(data.user_id),
             sessionTtl,
             now.getTime(),
             data.session_id,
             ...flatten(fields)
-          )) as [number, string[]]
+          )
           return { created: created === 1, session: toSession(pairsToHash(hash)) as Session }
         }),
 

@@ -1,7 +1,7 @@
-// The PostgreSQL store on a real server (a database of the test's own): the schema created by
-// several processors at once, a user created once whatever the redeliveries and refused when
-// another has its id, e-mail (in any case) or CPF, payments recorded once per event, upserts,
-// and the server's own refusals (a missing user, a check) passed through unchanged.
+// The PostgreSQL store on a real server (a database of the test's own, migrated): a user created
+// once whatever the redeliveries and refused when another has its id, e-mail (in any case) or
+// CPF, payments recorded once per event, upserts, and the server's own refusals (a missing user,
+// a check) passed through unchanged.
 // postgres.test.ts tests the store's statements and mapping without a server.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
@@ -9,7 +9,8 @@ import { test } from 'node:test'
 import { ErrorCode, type CreateUserData } from '@streaming/contracts'
 import { createPostgresPool } from '../../../test/helpers/platform.ts'
 import { OperationError } from '../../src/errors.ts'
-import { createPostgresStore, migratePostgres } from '../../src/stores/postgres.ts'
+import { migratePostgres } from '../../src/stores/postgres-migrations.ts'
+import { createPostgresStore } from '../../src/stores/postgres.ts'
 
 const user: CreateUserData = {
   user_id: 42,
@@ -26,20 +27,6 @@ const isDuplicate = (field: RegExp) => (err: unknown) => {
   assert.match(err.message, field)
   return true
 }
-
-test('migratePostgres: several processors at once, and again at every start', async (t) => {
-  const pool = await createPostgresPool(t)
-  await Promise.all([migratePostgres(pool), migratePostgres(pool), migratePostgres(pool)])
-  await migratePostgres(pool)
-  const { rows } = await pool.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
-     ORDER BY table_name`
-  )
-  assert.deepEqual(
-    rows.map((row) => row.table_name),
-    ['assinaturas', 'pagamentos', 'preferencias', 'usuarios']
-  )
-})
 
 test('createUser: once per event, a duplicate on id, e-mail in any case or CPF', async (t) => {
   const pool = await createPostgresPool(t)

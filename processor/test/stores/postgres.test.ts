@@ -9,7 +9,7 @@ import { test } from 'node:test'
 import { ErrorCode, type CreateUserData } from '@streaming/contracts'
 import pg from 'pg'
 import { OperationError } from '../../src/errors.ts'
-import { createPostgresStore, migratePostgres } from '../../src/stores/postgres.ts'
+import { createPostgresStore } from '../../src/stores/postgres.ts'
 
 interface Call {
   text: string
@@ -225,49 +225,6 @@ test('an error of the statement itself passes through unchanged, not retried', a
       (err: unknown) => err === cause
     )
   }
-})
-
-/** A pool whose one client answers each query with `fail` when it matches, recording them. */
-function migrationPool(fail?: { on: RegExp; err: Error }, failRollback = false) {
-  const queries: string[] = []
-  let released = 0
-  const client = {
-    query: async (text: string) => {
-      queries.push(sql(text).slice(0, 40))
-      if (failRollback && text === 'ROLLBACK') throw new Error('connection lost')
-      if (fail && fail.on.test(text)) throw fail.err
-      return { rows: [], rowCount: 0 }
-    },
-    release: () => {
-      released++
-    }
-  }
-  const pool = { connect: async () => client } as unknown as pg.Pool
-  return { pool, queries, released: () => released }
-}
-
-test('migratePostgres: the schema in one transaction, under an advisory lock', async () => {
-  const { pool, queries, released } = migrationPool()
-  await migratePostgres(pool)
-  assert.equal(queries.length, 4)
-  assert.equal(queries[0], 'BEGIN')
-  assert.equal(queries[1], 'SELECT pg_advisory_xact_lock($1)')
-  assert.match(queries[2]!, /^CREATE TABLE IF NOT EXISTS usuarios/)
-  assert.equal(queries[3], 'COMMIT')
-  assert.equal(released(), 1, 'the connection goes back to the pool')
-})
-
-test('migratePostgres: a failure rolls back, releases the connection and is thrown', async () => {
-  const err = withCode('permission denied for schema public', '42501')
-  const { pool, queries, released } = migrationPool({ on: /CREATE TABLE/, err })
-  await assert.rejects(migratePostgres(pool), (thrown) => thrown === err)
-  assert.deepEqual(queries.slice(-1), ['ROLLBACK'])
-  assert.equal(released(), 1)
-
-  // A rollback that fails too (the connection is gone) does not hide the first error.
-  const lost = migrationPool({ on: /CREATE TABLE/, err }, true)
-  await assert.rejects(migratePostgres(lost.pool), (thrown) => thrown === err)
-  assert.equal(lost.released(), 1)
 })
 
 test('the real driver, its server out of reach: a retryable STORE_UNAVAILABLE', async () => {
