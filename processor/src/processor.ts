@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs'
-import {
-  checkDependency,
-  createProduceBatcher,
-  createServiceServer,
-  DeadLetterHeader,
-  Topic,
-  type TopicNames
-} from '@streaming/contracts'
+import { DeadLetterHeader, Topic, type TopicNames } from '@streaming/contracts'
+import { checkDependency, createProduceBatcher, createServiceServer } from '@streaming/runtime'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'

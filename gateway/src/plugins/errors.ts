@@ -4,7 +4,7 @@ import {
   isRedisRefusingForNow,
   isRedisUnreachable,
   type ErrorTranslation
-} from '@streaming/contracts'
+} from '@streaming/runtime'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError } from '../errors.ts'

@@ -1,0 +1,6 @@
+export * from './env.ts'
+export * from './http-errors.ts'
+export * from './kafka-logging.ts'
+export * from './lifecycle.ts'
+export * from './produce-batcher.ts'
+export * from './redis-errors.ts'
