@@ -1,4 +1,4 @@
-import { HttpErrorCode } from '@streaming/runtime'
+import { HttpErrorCode } from '@streaming/contracts'
 
 /**
  * Every error code the gateway answers, with its HTTP status and what it means to a client.

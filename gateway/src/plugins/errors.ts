@@ -1,6 +1,6 @@
+import { HttpErrorCode } from '@streaming/contracts'
 import {
   createErrorHandler,
-  HttpErrorCode,
   isRedisRefusingForNow,
   isRedisUnreachable,
   type ErrorTranslation

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
-import { MAX_URL_LENGTH } from '@streaming/runtime'
+import { MAX_URL_LENGTH } from '@streaming/contracts'
 import { API_KEY_SCHEME, documentRoute, finishDocument } from '../openapi/document.ts'
 import { tagDescriptions } from '../routes/tags.ts'
 import { sharedSchemas } from '../schemas.ts'
