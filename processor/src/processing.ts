@@ -8,6 +8,7 @@ import {
   type RequestEventType,
   userMustExistEventTypes
 } from '@streaming/contracts'
+import { withRetry, type RetryPolicy } from '@streaming/runtime'
 import type { Logger } from 'pino'
 import type { Claims } from './claims.ts'
 import { OperationError, userNotFound } from './errors.ts'
@@ -15,7 +16,6 @@ import type { HandlerContext, HandlerMap } from './handlers/types.ts'
 import type { ProcessorMetrics } from './metrics.ts'
 import { buildReply, cancelledOutcome, type ReplyOutcome, type RequestIdentity } from './replies.ts'
 import type { ReplyLog } from './reply-log.ts'
-import { withRetry, type RetryPolicy } from './retry.ts'
 
 export interface IncomingMessage {
   topic: string

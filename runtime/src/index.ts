@@ -1,3 +1,4 @@
+export * from './backoff.ts'
 export * from './env.ts'
 export * from './http-errors.ts'
 export * from './kafka-logging.ts'

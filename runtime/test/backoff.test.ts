@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { loadProcessorConfig } from '../src/config.ts'
-import { backoffDelay, withRetry, type RetryPolicy } from '../src/retry.ts'
+import { loadProcessorConfig } from '../../processor/src/config.ts'
+import { backoffDelay, withRetry, type RetryPolicy } from '../src/backoff.ts'
 
 const defaults = (): RetryPolicy => {
   const config = loadProcessorConfig({})
