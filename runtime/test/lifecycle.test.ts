@@ -26,7 +26,9 @@ async function shutdown(close: string, signals: NodeJS.Signals[], forceAfterMs =
       '-e',
       `import { pino } from 'pino'
 import { closeOnSignals } from '${lifecycle}'
-const log = pino({ base: null })
+// Written synchronously: an asynchronous write still under way when the process exits can land
+// after the lines flushed at exit, which would reorder what this test reads.
+const log = pino({ base: null }, pino.destination({ dest: 1, sync: true }))
 closeOnSignals(log, ${close}, ${forceAfterMs})
 setInterval(() => {}, 1_000)
 log.info('ready')`
