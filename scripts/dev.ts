@@ -1,8 +1,8 @@
 // `npm run dev` (started by scripts/platform.sh dev once the stack is up): the node services in
 // watch mode, in the foreground. Each runs under `node --watch`, which restarts it when a file
-// under its src/ or contracts/src changes; its output is shown pretty-printed behind its name and
-// appended, raw, to its .stack/logs file, so `npm run logs` sees it too. Ctrl-C stops them all,
-// each through its own graceful shutdown; a second Ctrl-C kills them.
+// under its src/, contracts/src or runtime/src changes; its output is shown pretty-printed behind
+// its name and appended, raw, to its .stack/logs file, so `npm run logs` sees it too. Ctrl-C stops
+// them all, each through its own graceful shutdown; a second Ctrl-C kills them.
 //
 //   node scripts/dev.ts NAME=ENTRY…      e.g. gateway=gateway/src/server.ts, from the repository
 //
@@ -63,9 +63,10 @@ function start(name: string, entry: string, colour: (typeof colours)[number]) {
       // Without it each restart clears the terminal, and with it the other services' lines.
       '--watch-preserve-output',
       // --watch alone follows only what the entry imports; these are exactly what `npm run up`
-      // checks for changes, contracts included, and a deleted or added file counts too.
+      // checks for changes, contracts and runtime included; a deleted or added file counts too.
       `--watch-path=${name}/src`,
       '--watch-path=contracts/src',
+      '--watch-path=runtime/src',
       entry
     ],
     // A process group of its own: Ctrl-C reaches only this script, which then stops each watcher
@@ -121,5 +122,5 @@ mkdirSync(logDir, { recursive: true })
 services.forEach(({ name, entry }, i) => start(name, entry, colours[i % colours.length] ?? 'cyan'))
 say(
   `watching ${services.map((s) => s.name).join(', ')}: a saved file under <service>/src or ` +
-    'contracts/src restarts its service; Ctrl-C stops them all'
+    'contracts/src or runtime/src restarts its service; Ctrl-C stops them all'
 )

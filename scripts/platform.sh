@@ -144,9 +144,9 @@ healthy() {
   fi
 }
 
-# What a node service runs: its sources, the contracts, the dependencies and the configuration
-# file stack_load_env read; a tool, its start-up script, the pinned versions and that file. The
-# dashboard has none: nginx serves dashboard/ as it is on disk.
+# What a node service runs: its sources, the contracts and runtime workspaces, the dependencies
+# and the configuration file stack_load_env read; a tool, its start-up script, the pinned versions
+# and that file. The dashboard has none: nginx serves dashboard/ as it is on disk.
 sources_of() {
   local config
   config="$(stack_env_file "$ROOT")"
@@ -156,8 +156,8 @@ sources_of() {
     return 0
   fi
   is_node_service "$1" || return 0
-  printf '%s\n' "$ROOT/$1/src" "$ROOT/contracts/src" "$ROOT/$1/package.json" \
-    "$ROOT/contracts/package.json" "$ROOT/package-lock.json" "$config"
+  printf '%s\n' "$ROOT/$1/src" "$ROOT/contracts/src" "$ROOT/runtime/src" "$ROOT/$1/package.json" \
+    "$ROOT/contracts/package.json" "$ROOT/runtime/package.json" "$ROOT/package-lock.json" "$config"
 }
 
 # The first of those saved after the running process started (its pid file's time, see

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { httpErrors, httpServerOptions, Topic, type TopicNames } from '@streaming/contracts'
+import { Topic, type TopicNames } from '@streaming/contracts'
+import { httpErrors, httpServerOptions } from '@streaming/runtime'
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'

@@ -1,4 +1,5 @@
-import { commonEnv, loadConfig, milliseconds, port, seconds } from '@streaming/contracts'
+import { commonEnv, milliseconds, port, seconds } from '@streaming/contracts'
+import { loadConfig } from '@streaming/runtime'
 import Type, { type Static } from 'typebox'
 
 /** One API key: 16 or more visible ASCII characters other than the comma that separates keys. */

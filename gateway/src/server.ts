@@ -1,4 +1,4 @@
-import { closeOnSignals, kafkaLogCreator } from '@streaming/contracts'
+import { closeOnSignals, kafkaLogCreator } from '@streaming/runtime'
 import { Redis } from 'ioredis'
 import { Kafka } from 'kafkajs'
 import { pino } from 'pino'

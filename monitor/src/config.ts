@@ -1,4 +1,5 @@
-import { commonEnv, loadConfig, milliseconds, port } from '@streaming/contracts'
+import { commonEnv, milliseconds, port } from '@streaming/contracts'
+import { loadConfig } from '@streaming/runtime'
 import Type, { type Static } from 'typebox'
 
 export const MonitorConfigSchema = Type.Object({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { Nullable, sendError, withTimeout } from '@streaming/contracts'
+import { Nullable } from '@streaming/contracts'
+import { sendError, withTimeout } from '@streaming/runtime'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Admin, IHeaders, Kafka } from 'kafkajs'
 import Type, { type Static } from 'typebox'

@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch'
-import { closeOnSignals, kafkaLogCreator } from '@streaming/contracts'
+import { closeOnSignals, kafkaLogCreator } from '@streaming/runtime'
 import { Kafka } from 'kafkajs'
 import { pino } from 'pino'
 import { loadMonitorConfig } from './config.ts'

@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Client } from '@elastic/elasticsearch'
-import {
-  checkDependency,
-  createServiceServer,
-  Topic,
-  withTimeout,
-  type TopicNames
-} from '@streaming/contracts'
+import { Topic, type TopicNames } from '@streaming/contracts'
+import { checkDependency, createServiceServer, withTimeout } from '@streaming/runtime'
 import { LogController } from 'fastify'
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs'
 import type { Logger } from 'pino'

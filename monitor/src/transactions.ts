@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch'
-import { CorrelationId, Nullable, sendError, UserId, type TopicNames } from '@streaming/contracts'
+import { CorrelationId, Nullable, UserId, type TopicNames } from '@streaming/contracts'
+import { sendError } from '@streaming/runtime'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import Type, { type Static } from 'typebox'
 import type { EventDocument, IndexNames } from './documents.ts'

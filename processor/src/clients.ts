@@ -1,4 +1,4 @@
-import { kafkaLogCreator } from '@streaming/contracts'
+import { kafkaLogCreator } from '@streaming/runtime'
 import { Redis } from 'ioredis'
 import { Kafka } from 'kafkajs'
 import { MongoClient } from 'mongodb'

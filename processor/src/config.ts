@@ -1,4 +1,5 @@
-import { commonEnv, loadConfig, milliseconds, port, seconds } from '@streaming/contracts'
+import { commonEnv, milliseconds, port, seconds } from '@streaming/contracts'
+import { loadConfig } from '@streaming/runtime'
 import Type, { type Static } from 'typebox'
 
 export const ProcessorConfigSchema = Type.Object({

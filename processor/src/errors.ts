@@ -1,4 +1,5 @@
-import { isRedisRefusingForNow, ErrorCode, type ErrorCodeValue } from '@streaming/contracts'
+import { ErrorCode, type ErrorCodeValue } from '@streaming/contracts'
+import { isRedisRefusingForNow } from '@streaming/runtime'
 
 /**
  * An operation that failed. `retryable` decides what the processor does with it: retry with

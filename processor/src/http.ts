@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { checkDependency, createServiceServer } from '@streaming/contracts'
+import { checkDependency, createServiceServer } from '@streaming/runtime'
 import type { Logger } from 'pino'
 import type { ProcessorMetrics } from './metrics.ts'
 

@@ -1,4 +1,4 @@
-import { closeOnSignals } from '@streaming/contracts'
+import { closeOnSignals } from '@streaming/runtime'
 import { pino } from 'pino'
 import { createProcessorClients } from './clients.ts'
 import { loadProcessorConfig } from './config.ts'

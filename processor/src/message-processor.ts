@@ -7,6 +7,7 @@ import {
   type RequestEventType,
   userMustExistEventTypes
 } from '@streaming/contracts'
+import { withRetry, type RetryPolicy } from '@streaming/runtime'
 import type { Logger } from 'pino'
 import type { Claims } from './claims.ts'
 import { OperationError, userNotFound } from './errors.ts'
@@ -21,7 +22,6 @@ import {
   type RequestIdentity
 } from './replies.ts'
 import type { ReplyLog } from './reply-log.ts'
-import { withRetry, type RetryPolicy } from './retry.ts'
 
 export interface IncomingMessage {
   topic: string

@@ -1,4 +1,5 @@
-import { createProduceBatcher, Topic, type TopicNames } from '@streaming/contracts'
+import { Topic, type TopicNames } from '@streaming/contracts'
+import { createProduceBatcher } from '@streaming/runtime'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Kafka } from 'kafkajs'

@@ -582,7 +582,12 @@ test('.dockerignore keeps local state and build output out of the image context'
   for (const path of ['.env', '.git', 'node_modules', 'gateway/node_modules', 'monitor/dist']) {
     assert.ok(dockerIgnored(path, dockerignore), `${path} is ignored`)
   }
-  for (const path of ['package-lock.json', 'contracts/src/index.ts', 'gateway/src/server.ts']) {
+  for (const path of [
+    'package-lock.json',
+    'contracts/src/index.ts',
+    'runtime/src/index.ts',
+    'gateway/src/server.ts'
+  ]) {
     assert.ok(!dockerIgnored(path, dockerignore), `${path} is in the context`)
   }
 })

@@ -2,7 +2,8 @@
 // Reads the monitor's usual environment plus TEST_TOPICS (JSON TopicNames) and
 // TEST_INDEX_PREFIX; logs as JSON on stdout ("monitor consuming" once it consumes).
 import { Client } from '@elastic/elasticsearch'
-import { kafkaLogCreator, type TopicNames } from '@streaming/contracts'
+import type { TopicNames } from '@streaming/contracts'
+import { kafkaLogCreator } from '@streaming/runtime'
 import { Kafka } from 'kafkajs'
 import { pino } from 'pino'
 import { loadMonitorConfig } from '../../monitor/src/config.ts'

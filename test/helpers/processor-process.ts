@@ -3,7 +3,8 @@
 // databases) plus TEST_TOPICS (JSON TopicNames) and TEST_REDIS_KEY_PREFIX; logs as JSON on stdout,
 // "processor under test ready" with the address of its health and metrics server (PROCESSOR_PORT,
 // 0 for any) once it consumes.
-import { closeOnSignals, type TopicNames } from '@streaming/contracts'
+import type { TopicNames } from '@streaming/contracts'
+import { closeOnSignals } from '@streaming/runtime'
 import { pino } from 'pino'
 import { createProcessorClients } from '../../processor/src/clients.ts'
 import { loadProcessorConfig } from '../../processor/src/config.ts'

@@ -151,8 +151,14 @@ test('npm run up notices code saved after a service started', async (t) => {
   assert.equal(changed.code, 0, changed.stderr)
   const lines = changed.stdout.trim().split('\n')
   assert.equal(lines.length, 2, changed.stdout)
-  assert.match(lines[0] ?? '', /^processor (processor\/src\/|contracts\/|processor\/package\.json)/)
-  assert.match(lines[1] ?? '', /^gateway (gateway\/src\/|contracts\/|gateway\/package\.json)/)
+  assert.match(
+    lines[0] ?? '',
+    /^processor (processor\/src\/|contracts\/|runtime\/|processor\/package\.json)/
+  )
+  assert.match(
+    lines[1] ?? '',
+    /^gateway (gateway\/src\/|contracts\/|runtime\/|gateway\/package\.json)/
+  )
 
   // A pid file whose process is gone is no running service.
   const gone = spawn(process.execPath, ['-e', '0'])
@@ -343,6 +349,7 @@ test('dev: watch mode behind a prefix, restarts on a contracts change, Ctrl-C st
   const dir = tempDir(t)
   mkdirSync(join(dir, 'svc', 'src'), { recursive: true })
   mkdirSync(join(dir, 'contracts', 'src'), { recursive: true })
+  mkdirSync(join(dir, 'runtime', 'src'), { recursive: true })
   // A service that logs like pino and shuts down gracefully on SIGTERM or SIGINT.
   writeFileSync(
     join(dir, 'svc', 'src', 'main.mjs'),

@@ -1,10 +1,10 @@
+import { HttpErrorCode } from '@streaming/contracts'
 import {
   createErrorHandler,
-  HttpErrorCode,
   isRedisRefusingForNow,
   isRedisUnreachable,
   type ErrorTranslation
-} from '@streaming/contracts'
+} from '@streaming/runtime'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { HttpError } from '../errors.ts'

@@ -1,4 +1,5 @@
-import { createProduceBatcher, type RequestEnvelope } from '@streaming/contracts'
+import type { RequestEnvelope } from '@streaming/contracts'
+import { createProduceBatcher } from '@streaming/runtime'
 import fp from 'fastify-plugin'
 import type { Kafka, Producer } from 'kafkajs'
 import { serviceUnavailable } from '../errors.ts'

@@ -1,4 +1,5 @@
 import { decodeReply, type ReplyEnvelope } from '@streaming/contracts'
+import { createBackoff } from '@streaming/runtime'
 import fp from 'fastify-plugin'
 
 export interface ReplyConsumerOptions {
@@ -20,6 +21,8 @@ export default fp<ReplyConsumerOptions>(
       sessionTimeout: 10_000,
       heartbeatInterval: 3_000
     })
+    // A fixed 2 s: replies queue in Kafka until the consumer runs, so it keeps trying soon.
+    const restartDelay = createBackoff({ baseDelayMs: 2_000, maxDelayMs: 2_000, jitter: 'none' })
     let closing = false
     let retryTimer: NodeJS.Timeout | undefined
     let starting: Promise<void> | undefined
@@ -57,6 +60,7 @@ export default fp<ReplyConsumerOptions>(
           }
         }
       })
+      restartDelay.reset()
       log.info({ groupId, topic: responsesTopic }, 'consuming replies')
     }
 
@@ -66,8 +70,9 @@ export default fp<ReplyConsumerOptions>(
       if (closing) return
       starting = start().catch((err: unknown) => {
         if (closing) return
-        log.warn({ err }, 'reply consumer could not start; retrying in 2 s')
-        retryTimer = setTimeout(startWithRetry, 2_000)
+        const delay = restartDelay.next()
+        log.warn({ err }, `reply consumer could not start; retrying in ${delay / 1000} s`)
+        retryTimer = setTimeout(startWithRetry, delay)
       })
     }
 

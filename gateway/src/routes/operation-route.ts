@@ -1,5 +1,4 @@
 import {
-  describeIssue,
   EventType,
   type HttpMethod,
   kafkaKeyOf,
@@ -9,6 +8,7 @@ import {
   type RequestEventType,
   validatorOf
 } from '@streaming/contracts'
+import { describeIssue } from '@streaming/runtime'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Type, { type TObject } from 'typebox'
 import { badRequest, HttpError } from '../errors.ts'

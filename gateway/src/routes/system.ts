@@ -1,4 +1,4 @@
-import { checkDependency } from '@streaming/contracts'
+import { checkDependency } from '@streaming/runtime'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { Tag } from './tags.ts'

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
-import { httpErrors, httpServerOptions } from '@streaming/contracts'
+import { httpErrors, httpServerOptions } from '@streaming/runtime'
 import Fastify from 'fastify'
 import { listOf, loadGatewayConfig } from '../../src/config.ts'
 import apiKey from '../../src/plugins/api-key.ts'

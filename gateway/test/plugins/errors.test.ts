@@ -5,7 +5,7 @@
 // errors.integration.test.ts checks the real gateway's routes and a real socket.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { httpErrors, httpServerOptions } from '@streaming/contracts'
+import { httpErrors, httpServerOptions } from '@streaming/runtime'
 import Fastify from 'fastify'
 import { Redis, ReplyError } from 'ioredis'
 import { HttpError } from '../../src/errors.ts'

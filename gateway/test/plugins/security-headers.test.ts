@@ -3,7 +3,7 @@
 // with no unsafe source, and no HSTS on plain HTTP. security-headers.integration.test.ts checks
 // the real gateway and Swagger UI under that policy in a browser.
 import { test } from 'node:test'
-import { httpErrors, httpServerOptions } from '@streaming/contracts'
+import { httpErrors, httpServerOptions } from '@streaming/runtime'
 import Fastify from 'fastify'
 import { HttpError } from '../../src/errors.ts'
 import errors from '../../src/plugins/errors.ts'

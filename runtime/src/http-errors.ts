@@ -1,5 +1,6 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
+import { HttpErrorCode, MAX_URL_LENGTH } from '@streaming/contracts'
 import type {
   ConnectionError,
   FastifyError,
@@ -11,33 +12,6 @@ import type {
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import FindMyWay from 'find-my-way'
-
-/**
- * The longest request target (path and query string) a service answers; longer ones get 414.
- * 8 KiB is what HTTP/1.1 implementations are expected to take (RFC 9110 §4.1: at least 8000
- * octets), what nginx in front of the dashboard passes (`large_client_header_buffers 4 8k`) and
- * half of Node's limit on the whole request head, so the headers keep room of their own. No
- * legitimate URL comes close: the longest query-string input (a 2000-character synopsis) is
- * ~3 KiB encoded, and a larger input belongs in a JSON body.
- */
-export const MAX_URL_LENGTH = 8192
-
-/** Stable codes of the errors answered by the HTTP layer of every service. */
-export const HttpErrorCode = {
-  routeNotFound: 'ROUTE_NOT_FOUND',
-  methodNotAllowed: 'METHOD_NOT_ALLOWED',
-  uriTooLong: 'URI_TOO_LONG',
-  headersTooLarge: 'HEADERS_TOO_LARGE',
-  requestTimeout: 'REQUEST_TIMEOUT',
-  badRequest: 'BAD_REQUEST',
-  badUrl: 'BAD_URL',
-  validation: 'VALIDATION_ERROR',
-  notAcceptable: 'NOT_ACCEPTABLE',
-  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
-  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
-  rateLimited: 'RATE_LIMITED',
-  internal: 'INTERNAL_ERROR'
-} as const
 
 /** The platform's error shape, on all three services. */
 export interface ErrorBody {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import Type from 'typebox'
+import { port } from '@streaming/contracts'
 import { ConfigError, loadConfig } from '../src/env.ts'
-import { port } from '../src/config.ts'
 
 const Schema = Type.Object({
   PORT: port(8000, 'port'),

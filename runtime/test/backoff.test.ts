@@ -1,22 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { loadProcessorConfig } from '../src/config.ts'
-import { backoffDelay, withRetry, type RetryPolicy } from '../src/retry.ts'
-
-const defaults = (): RetryPolicy => {
-  const config = loadProcessorConfig({})
-  return {
-    attempts: config.PROCESSOR_RETRY_ATTEMPTS,
-    baseDelayMs: config.PROCESSOR_RETRY_BASE_MS,
-    maxDelayMs: config.PROCESSOR_RETRY_MAX_MS
-  }
-}
-
-/** The time all retries of a policy wait in all, with the random part fixed. */
-const totalWait = (policy: RetryPolicy, random: number) =>
-  Array.from({ length: policy.attempts - 1 }, (_, i) =>
-    backoffDelay(policy, i + 1, () => random)
-  ).reduce((sum, delay) => sum + delay, 0)
+import { backoffDelay, createBackoff, withRetry } from '../src/backoff.ts'
 
 test('each delay lies between half and all of the doubling, capped delay', () => {
   const policy = { attempts: 8, baseDelayMs: 200, maxDelayMs: 5_000 }
@@ -30,10 +14,29 @@ test('each delay lies between half and all of the doubling, capped delay', () =>
   )
 })
 
-test('the default policy waits longer than a store restart (about 5–7 s here), and is bounded', () => {
-  const policy = defaults()
-  assert.ok(totalWait(policy, 0) >= 8_000, `at least ${totalWait(policy, 0)} ms`)
-  assert.ok(totalWait(policy, 1) <= 20_000, `at most ${totalWait(policy, 1)} ms`)
+test('without jitter each delay is the doubling, capped delay; base equal to max is a fixed delay', () => {
+  const doubling = { baseDelayMs: 200, maxDelayMs: 5_000, jitter: 'none' } as const
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffDelay(doubling, attempt, () => 0)),
+    [200, 400, 800, 1_600, 3_200, 5_000, 5_000]
+  )
+  const fixed = { baseDelayMs: 2_000, maxDelayMs: 2_000, jitter: 'none' } as const
+  assert.deepEqual(
+    [1, 2, 50, 5_000].map((attempt) => backoffDelay(fixed, attempt)),
+    [2_000, 2_000, 2_000, 2_000]
+  )
+})
+
+test('createBackoff doubles at each failure and starts again after reset', () => {
+  const backoff = createBackoff({ baseDelayMs: 100, maxDelayMs: 500, jitter: 'none' })
+  assert.deepEqual(
+    [backoff.next(), backoff.next(), backoff.next(), backoff.next()],
+    [100, 200, 400, 500]
+  )
+  backoff.reset()
+  assert.equal(backoff.next(), 100)
+  const jittered = createBackoff({ baseDelayMs: 100, maxDelayMs: 500 }, () => 0)
+  assert.deepEqual([jittered.next(), jittered.next()], [50, 100])
 })
 
 test('retries a retryable failure until the attempts run out, a permanent one never', async () => {

@@ -1,3 +1,4 @@
+import closeWithGrace from 'close-with-grace'
 import type { Logger } from 'pino'
 
 /** Rejects with "no answer within N ms" when `promise` takes longer; the timer never outlives it. */
@@ -32,35 +33,51 @@ export async function checkDependency(
 }
 
 /**
+ * Every event close-with-grace would otherwise act on, but SIGTERM and SIGINT: the rest keep
+ * Node's defaults (an uncaught error crashes at once with its stack, SIGHUP ends the process).
+ */
+const leftToNode: closeWithGrace.AllEvents[] = [
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGILL',
+  'SIGTRAP',
+  'SIGABRT',
+  'SIGBUS',
+  'SIGFPE',
+  'SIGSEGV',
+  'SIGUSR2',
+  'uncaughtException',
+  'unhandledRejection',
+  'beforeExit'
+]
+
+/**
  * Closes the service once on SIGTERM or SIGINT and exits: 0 when `close` finished, 1 when it
- * failed or took longer than `forceAfterMs`.
+ * failed, took longer than `forceAfterMs` or a second signal came first.
  */
 export function closeOnSignals(
   log: Logger,
   close: () => Promise<void>,
   forceAfterMs = 30_000
 ): void {
-  let closing = false
-  const shutdown = async (signal: NodeJS.Signals) => {
-    if (closing) return
-    closing = true
-    log.info({ signal }, 'shutting down')
-    setTimeout(() => {
-      log.error(`shutdown took longer than ${forceAfterMs / 1000} s; exiting`)
-      process.exit(1)
-    }, forceAfterMs).unref()
-    try {
-      await close()
+  closeWithGrace(
+    {
+      delay: forceAfterMs,
+      // Every line below goes through the service's logger; the library's own would be plain text.
+      logger: false,
+      skip: leftToNode,
+      onTimeout: () => log.error(`shutdown took longer than ${forceAfterMs / 1000} s; exiting`),
+      onSecondSignal: (signal) => log.error({ signal }, 'signal while shutting down; exiting')
+    },
+    async ({ signal }) => {
+      log.info({ signal }, 'shutting down')
+      try {
+        await close()
+      } catch (err) {
+        log.error({ err }, 'shutdown failed')
+        throw err
+      }
       log.info('stopped')
-      process.exit(0)
-    } catch (err) {
-      log.error({ err }, 'shutdown failed')
-      process.exit(1)
     }
-  }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      shutdown(signal).catch(() => process.exit(1))
-    })
-  }
+  )
 }

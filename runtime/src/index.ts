@@ -1,0 +1,7 @@
+export * from './backoff.ts'
+export * from './env.ts'
+export * from './http-errors.ts'
+export * from './kafka-logging.ts'
+export * from './lifecycle.ts'
+export * from './produce-batcher.ts'
+export * from './redis-errors.ts'
