@@ -211,14 +211,12 @@ async function acceptOnce(
   if (claim.outcome === 'replay') return { body: claim.response as AcceptedBody, replayed: true }
   if (claim.outcome === 'mismatch') {
     throw new HttpError(
-      422,
       'IDEMPOTENCY_KEY_MISMATCH',
       'Esta Idempotency-Key já foi usada em outra requisição (outro método, caminho ou dados); use uma chave nova para uma requisição nova'
     )
   }
   if (claim.outcome === 'in-flight') {
     throw new HttpError(
-      409,
       'IDEMPOTENCY_KEY_IN_USE',
       'Uma requisição com esta Idempotency-Key ainda está sendo aceita; tente novamente em instantes',
       { retryAfterSeconds: 1 }

@@ -9,7 +9,6 @@ const MAX_WAIT_SECONDS = 30
 
 const notFound = (correlationId: string) =>
   new HttpError(
-    404,
     'STATUS_NOT_FOUND',
     `Nenhuma operação ${correlationId} foi aceita (ou seu status já passou do período de retenção)`
   )
@@ -89,14 +88,12 @@ export default async function status(app: FastifyInstance) {
       if (result.outcome === 'unknown') throw notFound(correlationId)
       if (result.outcome === 'started') {
         throw new HttpError(
-          409,
           'ALREADY_STARTED',
           `A operação ${correlationId} já está sendo processada e não pode mais ser cancelada`
         )
       }
       if (result.outcome === 'finished') {
         throw new HttpError(
-          409,
           'ALREADY_FINISHED',
           `A operação ${correlationId} já terminou com status ${result.record.status}`
         )
