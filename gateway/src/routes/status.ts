@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { HttpError } from '../errors.ts'
@@ -13,7 +14,9 @@ const notFound = (correlationId: string) =>
     `Nenhuma operação ${correlationId} foi aceita (ou seu status já passou do período de retenção)`
   )
 
-export default async function status(app: FastifyInstance) {
+export default async function status(server: FastifyInstance) {
+  // request.params and request.query typed from the route's schemas.
+  const app = server.withTypeProvider<TypeBoxTypeProvider>()
   app.get('/status/:correlation_id', {
     schema: {
       operationId: 'getStatus',
@@ -43,8 +46,8 @@ export default async function status(app: FastifyInstance) {
       }
     },
     handler: async (request, reply) => {
-      const { correlation_id: correlationId } = request.params as { correlation_id: string }
-      const { wait } = request.query as { wait?: number }
+      const { correlation_id: correlationId } = request.params
+      const { wait } = request.query
       let record = await app.statusStore.get(correlationId)
       if (record && record.status === 'pending' && wait && wait > 0) {
         // Stop waiting when the client goes away.
@@ -83,7 +86,7 @@ export default async function status(app: FastifyInstance) {
       }
     },
     handler: async (request) => {
-      const { correlation_id: correlationId } = request.params as { correlation_id: string }
+      const { correlation_id: correlationId } = request.params
       const result = await app.statusStore.cancel(correlationId)
       if (result.outcome === 'unknown') throw notFound(correlationId)
       if (result.outcome === 'started') {
