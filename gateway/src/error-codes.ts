@@ -1,9 +1,18 @@
 import { HttpErrorCode } from '@streaming/contracts'
 
+interface ErrorCodeEntry {
+  /** The HTTP status every answer with this code has. */
+  status: number
+  meaning: string
+}
+
 /**
- * Every error code the gateway answers, with its HTTP status and what it means to a client.
- * The OpenAPI document lists them (the `code` enum of ErrorResponse, and per status the codes
- * it can carry), so a client can switch on `code` knowing the list is complete.
+ * Every error code the gateway answers, with its HTTP status and what it means to a client: the
+ * codes of the platform's shared HTTP layer (`HttpErrorCode`, answered by contracts' handlers)
+ * and the gateway's own. Every error the gateway raises takes its code, and so its status, from
+ * here (see errors.ts), and the OpenAPI document lists them (the `code` enum of ErrorResponse,
+ * and per status the codes it can carry), so a client can switch on `code` knowing the list is
+ * complete.
  */
 export const errorCatalogue = {
   [HttpErrorCode.validation]: {
@@ -65,9 +74,15 @@ export const errorCatalogue = {
     status: 503,
     meaning: 'Kafka or Redis did not answer in time: nothing was accepted (see `Retry-After`)'
   }
-} as const satisfies Record<string, { status: number; meaning: string }>
+} as const satisfies Record<string, ErrorCodeEntry>
 
 export type ErrorCodeName = keyof typeof errorCatalogue
+
+/**
+ * The codes of the shared HTTP layer. Typed as the catalogue's names, so a code added to that
+ * layer fails to compile here until the catalogue describes it: the gateway answers it too.
+ */
+export const sharedHttpCodes: readonly ErrorCodeName[] = Object.values(HttpErrorCode)
 
 export const errorCodes = Object.keys(errorCatalogue) as ErrorCodeName[]
 

@@ -1,24 +1,28 @@
-/** An HTTP error with a stable code, answered as `{ statusCode, code, error, message }`. */
+import { errorCatalogue, type ErrorCodeName } from './error-codes.ts'
+
+/**
+ * An HTTP error with a stable code, answered as `{ statusCode, code, error, message }`; its
+ * status is the catalogue's for the code (error-codes.ts), so the two never disagree.
+ */
 export class HttpError extends Error {
   readonly statusCode: number
-  readonly code: string
+  readonly code: ErrorCodeName
   readonly retryAfterSeconds?: number
 
   constructor(
-    statusCode: number,
-    code: string,
+    code: ErrorCodeName,
     message: string,
     options: { retryAfterSeconds?: number; cause?: unknown } = {}
   ) {
     super(message, { cause: options.cause })
     this.name = 'HttpError'
-    this.statusCode = statusCode
+    this.statusCode = errorCatalogue[code].status
     this.code = code
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds
   }
 }
 
-export const badRequest = (message: string) => new HttpError(400, 'VALIDATION_ERROR', message)
+export const badRequest = (message: string) => new HttpError('VALIDATION_ERROR', message)
 
 export const serviceUnavailable = (message: string, cause?: unknown) =>
-  new HttpError(503, 'SERVICE_UNAVAILABLE', message, { retryAfterSeconds: 5, cause })
+  new HttpError('SERVICE_UNAVAILABLE', message, { retryAfterSeconds: 5, cause })

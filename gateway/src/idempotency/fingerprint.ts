@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
+import { API_KEY_HEADER } from '../plugins/api-key.ts'
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -38,4 +40,30 @@ export function requestFingerprint({ method, route, fields }: FingerprintedReque
 export function idempotencyClient(apiKey: string | undefined): string {
   if (apiKey === undefined || apiKey === '') return 'anonymous'
   return `key-${createHash('sha256').update(apiKey).digest('base64url').slice(0, 22)}`
+}
+
+/** An Idempotency-Key as the gateway keeps it: the client's key, bound to one request. */
+export interface IdempotencyScope {
+  client: string
+  key: string
+  fingerprint: string
+}
+
+/**
+ * The Idempotency-Key of a write request, bound to its client, method, route and fields; none
+ * for a read or a request without the header.
+ */
+export function idempotencyScopeOf(
+  headers: IncomingHttpHeaders,
+  request: FingerprintedRequest
+): IdempotencyScope | undefined {
+  if (request.method.toUpperCase() === 'GET') return undefined
+  const key = headers['idempotency-key']
+  if (typeof key !== 'string' || key === '') return undefined
+  const apiKey = headers[API_KEY_HEADER]
+  return {
+    client: idempotencyClient(typeof apiKey === 'string' ? apiKey : undefined),
+    key,
+    fingerprint: requestFingerprint(request)
+  }
 }

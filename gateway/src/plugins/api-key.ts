@@ -37,14 +37,12 @@ export default fp<ApiKeyOptions>(
       const header = request.headers[API_KEY_HEADER]
       if (header === undefined || header === '') {
         throw new HttpError(
-          401,
           'API_KEY_REQUIRED',
           'Esta rota exige uma chave de API: envie-a no cabeçalho X-API-Key'
         )
       }
       if (typeof header !== 'string' || !isAccepted(header)) {
         throw new HttpError(
-          403,
           'API_KEY_INVALID',
           'O cabeçalho X-API-Key não contém uma chave de API válida'
         )

@@ -7,12 +7,13 @@ import {
 } from '@streaming/runtime'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ErrorCodeName } from '../error-codes.ts'
 import { HttpError } from '../errors.ts'
 
 const REDIS_RETRY_AFTER_SECONDS = 5
 
 /** Fastify's own body errors, said the gateway's way: it takes JSON bodies only. */
-const bodyErrors: Record<string, { code: string; message: (limit: number) => string }> = {
+const bodyErrors: Record<string, { code: ErrorCodeName; message: (limit: number) => string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
     code: HttpErrorCode.payloadTooLarge,
     message: (limit) => `O corpo da requisição passa do máximo aceito de ${limit} bytes`
@@ -36,18 +37,16 @@ const translateGatewayError: ErrorTranslation = (err, request) => {
   if (isRedisRefusingForNow(err) || isRedisUnreachable(err)) {
     // The status store is a dependency like Kafka: a bounded, explained 503, not a 500.
     request.log.warn({ err }, 'Redis did not take the request')
-    return {
-      statusCode: 503,
-      code: 'SERVICE_UNAVAILABLE',
-      message:
-        'O armazenamento de status (Redis) não está aceitando a operação agora; tente novamente em alguns segundos',
-      retryAfterSeconds: REDIS_RETRY_AFTER_SECONDS
-    }
+    return new HttpError(
+      'SERVICE_UNAVAILABLE',
+      'O armazenamento de status (Redis) não está aceitando a operação agora; tente novamente em alguns segundos',
+      { retryAfterSeconds: REDIS_RETRY_AFTER_SECONDS }
+    )
   }
   const known = err.code ? bodyErrors[err.code] : undefined
   if (known && err.statusCode) {
     const limit = request.server.initialConfig.bodyLimit ?? 0
-    return { statusCode: err.statusCode, code: known.code, message: known.message(limit) }
+    return new HttpError(known.code, known.message(limit))
   }
   return undefined
 }

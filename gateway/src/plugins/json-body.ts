@@ -6,8 +6,6 @@ import { HttpError } from '../errors.ts'
 // it into U+FFFD and let a corrupted value through as if the client had sent it.
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
-const invalidBody = (code: string, message: string) => new HttpError(400, code, message)
-
 /**
  * The first key that would reach an object's prototype once the body is merged or copied
  * (`__proto__`, or `constructor.prototype`), as Fastify's own JSON parser refuses by default.
@@ -39,17 +37,17 @@ export function parseJsonBody(raw: Buffer): unknown {
   try {
     text = utf8.decode(raw)
   } catch {
-    throw invalidBody('INVALID_UTF8', 'o corpo não é UTF-8 válido')
+    throw new HttpError('INVALID_UTF8', 'o corpo não é UTF-8 válido')
   }
   let body: unknown
   try {
     body = JSON.parse(text)
   } catch (err) {
-    throw invalidBody('INVALID_JSON', `o corpo não é JSON válido: ${(err as Error).message}`)
+    throw new HttpError('INVALID_JSON', `o corpo não é JSON válido: ${(err as Error).message}`)
   }
   const forbidden = prototypeKey(body)
   if (forbidden) {
-    throw invalidBody(
+    throw new HttpError(
       'FORBIDDEN_PROPERTY',
       `o corpo contém uma propriedade proibida: '${forbidden}'`
     )

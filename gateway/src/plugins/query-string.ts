@@ -40,7 +40,7 @@ export default fp(
       const start = url.indexOf('?')
       if (start === -1) return
       const problem = queryStringProblem(url.slice(start + 1))
-      if (problem) throw new HttpError(400, 'INVALID_QUERY_STRING', problem)
+      if (problem) throw new HttpError('INVALID_QUERY_STRING', problem)
     })
   },
   { name: 'query-string', dependencies: ['errors'] }

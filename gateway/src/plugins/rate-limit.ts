@@ -24,7 +24,6 @@ export default fp<RateLimitOptions>(
       allowList: (request) => isOpenRoute(request.routeOptions.url),
       errorResponseBuilder: (_request, context) =>
         new HttpError(
-          429,
           'RATE_LIMITED',
           `Requisições demais: no máximo ${context.max} a cada ${windowMs / 1000} s por endereço; tente de novo em ${Math.max(1, Math.ceil(context.ttl / 1000))} s`,
           { retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)) }

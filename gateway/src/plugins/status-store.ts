@@ -62,35 +62,6 @@ export interface StatusStoreOptions {
   retentionSeconds: number
 }
 
-/**
- * Cancels a pending operation unless the processor claimed it first. The claim key is set once,
- * by whichever side comes first (the processor sets it in one command before it applies an
- * operation), so exactly one of them wins. The status turns `cancelled` at once, and waiters on
- * `?wait` are told; the processor's own `cancelled` reply follows when it reaches the request.
- */
-const cancelScript = `
-local current = redis.call('GET', KEYS[1])
-if not current then return {'unknown', ''} end
-local record = cjson.decode(current)
-if record.status ~= 'pending' then return {'finished', current} end
-local claimed = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'GET', 'EX', ARGV[2])
-if claimed and claimed ~= ARGV[1] then return {'started', current} end
-record.status = ARGV[1]
-record.message = ARGV[3]
-record.completed_at = ARGV[4]
-local updated = cjson.encode(record)
-redis.call('SET', KEYS[1], updated, 'KEEPTTL')
-redis.call('PUBLISH', KEYS[3], ARGV[5])
-return {'cancelled', updated}
-`
-
-/** Deletes a status record only while it is pending: a reply recorded meanwhile stays. */
-const forgetPendingScript = `
-local current = redis.call('GET', KEYS[1])
-if current and cjson.decode(current).status == 'pending' then redis.call('DEL', KEYS[1]) end
-return 0
-`
-
 const isTerminal = (record: OperationStatusRecord | undefined) =>
   record !== undefined && record.status !== OperationStatus.pending
 
@@ -158,7 +129,7 @@ export default fp<StatusStoreOptions>(
       },
 
       async forgetPending(correlationId) {
-        await redis.eval(forgetPendingScript, 1, RedisKey.status(correlationId))
+        await redis.forgetPendingStatus(RedisKey.status(correlationId))
       },
 
       async get(correlationId) {
@@ -187,9 +158,7 @@ export default fp<StatusStoreOptions>(
       },
 
       async cancel(correlationId) {
-        const [outcome, value] = (await redis.eval(
-          cancelScript,
-          3,
+        const [outcome, value] = await redis.cancelPendingOperation(
           RedisKey.status(correlationId),
           RedisKey.claim(correlationId),
           RedisKey.statusChannel,
@@ -198,7 +167,7 @@ export default fp<StatusStoreOptions>(
           CANCELLED_MESSAGE,
           new Date().toISOString(),
           correlationId
-        )) as [CancelResult['outcome'], string]
+        )
         if (outcome === 'unknown') return { outcome }
         return { outcome, record: parse(value) as OperationStatusRecord }
       }

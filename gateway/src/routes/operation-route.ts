@@ -10,15 +10,16 @@ import {
 } from '@streaming/contracts'
 import { describeIssue } from '@streaming/runtime'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import Type, { type TObject } from 'typebox'
-import { badRequest, HttpError } from '../errors.ts'
+import Type, { type Static, type TObject } from 'typebox'
+import { badRequest } from '../errors.ts'
 import { completeRequest, type CompleterInput } from '../fake/index.ts'
-import { idempotencyClient, requestFingerprint } from '../idempotency/fingerprint.ts'
-import { API_KEY_HEADER } from '../plugins/api-key.ts'
-import type { IdempotencyScope } from '../plugins/idempotency.ts'
+import { idempotencyScopeOf } from '../idempotency/fingerprint.ts'
+import { reserve } from '../idempotency/reservation.ts'
 import { acceptedResponse, errorResponse, IdempotencyHeaders } from '../schemas.ts'
 
 type Fields = Record<string, unknown>
+/** What an operation's path, query string and body schemas (TypeBox objects) validate. */
+type ObjectFields = Static<TObject>
 
 /**
  * One operation's route. Its method, path and Kafka key are the operation table's
@@ -97,7 +98,8 @@ export function operationRoute<T extends RequestEventType>(
   const route = routeOf(spec.eventType)
   const body = withBody(route.method)
   const writes = route.method !== 'GET'
-  app.route({
+  // The schemas are the operation's, not known here (params optional): typed as the objects they are.
+  app.route<{ Params: ObjectFields; Querystring: ObjectFields; Body: ObjectFields }>({
     method: route.method,
     url: route.url,
     config: {
@@ -148,28 +150,20 @@ export function operationRoute<T extends RequestEventType>(
     },
     handler: async (request, reply) => {
       const fields: Fields = {
-        ...(request.query as Fields | undefined),
+        ...request.query,
         // A GET or DELETE body has no meaning here (Fastify parses a DELETE one): not used.
-        ...(body ? (request.body as Fields) : {}),
-        ...(request.params as Fields | undefined)
-      }
-      const missing = (spec.required ?? []).filter((field) => fields[field] === undefined)
-      if (missing.length > 0) {
-        throw badRequest(
-          `${missing.join(', ')} ${missing.length === 1 ? 'é obrigatório' : 'são obrigatórios'} (na query string ou no corpo JSON)`
-        )
+        ...(body ? request.body : {}),
+        ...request.params
       }
       // Bound to what the client sent, before generation: a retry regenerates nothing.
-      const idempotency = idempotencyScopeOf(request, route, fields)
-      const data = completeRequest(spec.eventType, fields as CompleterInput[T])
-      const problem = spec.check?.(data) ?? contractProblem(spec.eventType, data)
-      if (problem) throw badRequest(problem)
-      const accepted = idempotency
-        ? await acceptOnce(app, idempotency, () => accept(app, request, spec, data))
-        : { body: await accept(app, request, spec, data), replayed: false }
-      reply.code(202).header('Location', accepted.body.status_url).header('Retry-After', '1')
-      if (accepted.replayed) reply.header('Idempotent-Replayed', 'true')
-      return accepted.body
+      const scope = idempotencyScopeOf(request.headers, { ...route, route: route.url, fields })
+      const data = validData(spec, fields)
+      const reservation = await reserve<AcceptedBody>(app.idempotency, scope, app.log)
+      const accepted =
+        reservation.replay ?? (await reservation.settle(() => publish(app, request, spec, data)))
+      reply.code(202).header('Location', accepted.status_url).header('Retry-After', '1')
+      if (reservation.replay) reply.header('Idempotent-Replayed', 'true')
+      return accepted
     }
   })
 }
@@ -180,65 +174,25 @@ interface AcceptedBody extends Fields {
   status_url: string
 }
 
-/** The Idempotency-Key of a write request, bound to its client, method, route and fields. */
-function idempotencyScopeOf(
-  request: FastifyRequest,
-  route: { method: HttpMethod; url: string },
+/** The request's data: the fields sent, omitted ones generated, checked as the processor will. */
+function validData<T extends RequestEventType>(
+  spec: OperationRouteSpec<T>,
   fields: Fields
-): IdempotencyScope | undefined {
-  if (route.method === 'GET') return undefined
-  const key = request.headers['idempotency-key']
-  if (typeof key !== 'string' || key === '') return undefined
-  const apiKey = request.headers[API_KEY_HEADER]
-  return {
-    client: idempotencyClient(typeof apiKey === 'string' ? apiKey : undefined),
-    key,
-    fingerprint: requestFingerprint({ method: route.method, route: route.url, fields })
-  }
-}
-
-/**
- * Accepts a request at most once per Idempotency-Key: the first use publishes it, a repeat of
- * the same request gets the first 202 again, and nothing is published for a different request
- * under the same key (422) or while the first one is still being accepted (409).
- */
-async function acceptOnce(
-  app: FastifyInstance,
-  scope: IdempotencyScope,
-  acceptNew: () => Promise<AcceptedBody>
-): Promise<{ body: AcceptedBody; replayed: boolean }> {
-  const claim = await app.idempotency.claim(scope)
-  if (claim.outcome === 'replay') return { body: claim.response as AcceptedBody, replayed: true }
-  if (claim.outcome === 'mismatch') {
-    throw new HttpError(
-      422,
-      'IDEMPOTENCY_KEY_MISMATCH',
-      'Esta Idempotency-Key já foi usada em outra requisição (outro método, caminho ou dados); use uma chave nova para uma requisição nova'
+): RequestData<T> {
+  const missing = (spec.required ?? []).filter((field) => fields[field] === undefined)
+  if (missing.length > 0) {
+    throw badRequest(
+      `${missing.join(', ')} ${missing.length === 1 ? 'é obrigatório' : 'são obrigatórios'} (na query string ou no corpo JSON)`
     )
   }
-  if (claim.outcome === 'in-flight') {
-    throw new HttpError(
-      409,
-      'IDEMPOTENCY_KEY_IN_USE',
-      'Uma requisição com esta Idempotency-Key ainda está sendo aceita; tente novamente em instantes',
-      { retryAfterSeconds: 1 }
-    )
-  }
-  let body: AcceptedBody
-  try {
-    body = await acceptNew()
-  } catch (err) {
-    await app.idempotency.release(scope).catch(() => {})
-    throw err
-  }
-  await app.idempotency.complete(scope, body).catch((err: unknown) => {
-    app.log.error({ err, correlation_id: body.correlation_id }, 'idempotency key not recorded')
-  })
-  return { body, replayed: false }
+  const data = completeRequest(spec.eventType, fields as CompleterInput[T])
+  const problem = spec.check?.(data) ?? contractProblem(spec.eventType, data)
+  if (problem) throw badRequest(problem)
+  return data
 }
 
-/** Publishes the request, records it pending and returns the 202 body. */
-async function accept<T extends RequestEventType>(
+/** Records the request pending, publishes it and returns the 202 body. */
+async function publish<T extends RequestEventType>(
   app: FastifyInstance,
   request: FastifyRequest,
   spec: OperationRouteSpec<T>,

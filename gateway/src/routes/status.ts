@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { HttpError } from '../errors.ts'
@@ -9,12 +10,13 @@ const MAX_WAIT_SECONDS = 30
 
 const notFound = (correlationId: string) =>
   new HttpError(
-    404,
     'STATUS_NOT_FOUND',
     `Nenhuma operação ${correlationId} foi aceita (ou seu status já passou do período de retenção)`
   )
 
-export default async function status(app: FastifyInstance) {
+export default async function status(server: FastifyInstance) {
+  // request.params and request.query typed from the route's schemas.
+  const app = server.withTypeProvider<TypeBoxTypeProvider>()
   app.get('/status/:correlation_id', {
     schema: {
       operationId: 'getStatus',
@@ -44,8 +46,8 @@ export default async function status(app: FastifyInstance) {
       }
     },
     handler: async (request, reply) => {
-      const { correlation_id: correlationId } = request.params as { correlation_id: string }
-      const { wait } = request.query as { wait?: number }
+      const { correlation_id: correlationId } = request.params
+      const { wait } = request.query
       let record = await app.statusStore.get(correlationId)
       if (record && record.status === 'pending' && wait && wait > 0) {
         // Stop waiting when the client goes away.
@@ -84,19 +86,17 @@ export default async function status(app: FastifyInstance) {
       }
     },
     handler: async (request) => {
-      const { correlation_id: correlationId } = request.params as { correlation_id: string }
+      const { correlation_id: correlationId } = request.params
       const result = await app.statusStore.cancel(correlationId)
       if (result.outcome === 'unknown') throw notFound(correlationId)
       if (result.outcome === 'started') {
         throw new HttpError(
-          409,
           'ALREADY_STARTED',
           `A operação ${correlationId} já está sendo processada e não pode mais ser cancelada`
         )
       }
       if (result.outcome === 'finished') {
         throw new HttpError(
-          409,
           'ALREADY_FINISHED',
           `A operação ${correlationId} já terminou com status ${result.record.status}`
         )

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import {
   canonicalJson,
   idempotencyClient,
+  idempotencyScopeOf,
   requestFingerprint
 } from '../../src/idempotency/fingerprint.ts'
 
@@ -44,4 +45,26 @@ test('an idempotency client names an API key without holding it', () => {
   assert.notEqual(idempotencyClient(`${key}x`), client)
   assert.equal(idempotencyClient(undefined), idempotencyClient(''))
   assert.notEqual(idempotencyClient(undefined), client)
+})
+
+test("a write's Idempotency-Key is scoped to its client and request; reads have none", () => {
+  const request = { method: 'POST', route: '/usuarios', fields: { nome: 'Ana' } }
+  const key = 'a-very-secret-api-key-0123456789'
+  assert.deepEqual(idempotencyScopeOf({ 'idempotency-key': 'k-1', 'x-api-key': key }, request), {
+    client: idempotencyClient(key),
+    key: 'k-1',
+    fingerprint: requestFingerprint(request)
+  })
+  assert.equal(
+    idempotencyScopeOf({ 'idempotency-key': 'k-1' }, request)?.client,
+    idempotencyClient(undefined),
+    'keys off: one shared namespace'
+  )
+  assert.equal(idempotencyScopeOf({}, request), undefined, 'no header')
+  assert.equal(idempotencyScopeOf({ 'idempotency-key': '' }, request), undefined, 'empty header')
+  assert.equal(
+    idempotencyScopeOf({ 'idempotency-key': 'k-1' }, { ...request, method: 'GET' }),
+    undefined,
+    'a read is safe to repeat anyway'
+  )
 })

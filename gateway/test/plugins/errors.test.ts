@@ -22,7 +22,7 @@ test('405 with Allow beside CORS: preflights still answered, unknown paths 404',
   await app.register(cors, { origins: [origin] })
   app.get('/health', async () => ({ status: 'ok' }))
   app.post('/usuarios', async () => {
-    throw new HttpError(409, 'ALREADY_FINISHED', 'Operação já concluída')
+    throw new HttpError('ALREADY_FINISHED', 'Operação já concluída')
   })
 
   const wrong = await app.inject({ method: 'DELETE', url: '/health', headers: { origin } })

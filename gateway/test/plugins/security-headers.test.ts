@@ -19,7 +19,7 @@ test('every answer carries the protective headers and the CSP', async (t) => {
   app.get('/health', async () => ({ status: 'ok' }))
   app.get('/docs/', async (_request, reply) => reply.type('text/html').send('<html></html>'))
   app.post('/usuarios', async () => {
-    throw new HttpError(400, 'VALIDATION_ERROR', 'user_id inválido')
+    throw new HttpError('VALIDATION_ERROR', 'user_id inválido')
   })
 
   for (const [method, url] of [
