@@ -21,7 +21,10 @@ const redisSubscriber = new Redis(config.REDIS_URL, subscriberRedisOptions)
 redis.on('error', (err) => logger.warn({ err }, 'Redis connection error'))
 redisSubscriber.on('error', (err) => logger.warn({ err }, 'Redis subscriber connection error'))
 
-const app = await buildApp({ config, kafka, redis, redisSubscriber, logger })
+const app = await buildApp({ config, kafka, redis, redisSubscriber, logger }).catch((err) => {
+  logger.fatal({ err }, 'gateway could not start')
+  process.exit(1)
+})
 
 // Closing stops accepting requests (503 while closing), finishes in-flight produces, then the clients.
 closeOnSignals(logger, () => app.close())

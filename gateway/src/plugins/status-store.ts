@@ -73,10 +73,26 @@ export default fp<StatusStoreOptions>(
 
     // One subscription per gateway; in-process listeners wait on it. Every replica hears every
     // reply, so `?wait` works whichever replica consumed the reply.
-    await app.redisSubscriber.subscribe(RedisKey.statusChannel)
-    app.redisSubscriber.on('message', (_channel: string, correlationId: string) => {
+    const subscriber = app.redisSubscriber
+    subscriber.on('message', (_channel: string, correlationId: string) => {
       updates.emit(correlationId)
     })
+    // Redis down at start-up must not stop the gateway from starting: it answers 503 until Redis
+    // is back, and `?wait` falls back to its timeout. ioredis re-subscribes only to channels a
+    // subscription succeeded on, so a failed one is tried again on each new connection.
+    let subscribed = false
+    const subscribe = async () => {
+      try {
+        await subscriber.subscribe(RedisKey.statusChannel)
+        subscribed = true
+      } catch (err) {
+        app.log.warn({ err }, 'status channel not subscribed; trying again when Redis is back')
+      }
+    }
+    subscriber.on('ready', () => {
+      if (!subscribed) void subscribe()
+    })
+    await subscribe()
 
     const parse = (value: string | null) =>
       value ? (JSON.parse(value) as OperationStatusRecord) : undefined

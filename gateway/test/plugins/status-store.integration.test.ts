@@ -3,6 +3,7 @@
 // claim, and a pending record removed when Kafka did not take its request, never a reply's.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { connect, createServer, type Socket } from 'node:net'
 import { test, type TestContext } from 'node:test'
 import {
   CANCELLED_MESSAGE,
@@ -103,4 +104,63 @@ test('forgetting a pending record removes it, never a reply recorded meanwhile',
   await store.recordReplies([replyTo(raced)])
   await store.forgetPending(raced)
   assert.equal((await store.get(raced))?.status, 'success')
+})
+
+test('Redis down at start-up: the store starts, and subscribes once Redis answers', async (t) => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+  // Nothing listens on `port` yet: the subscriber's first connection is refused.
+  const app = Fastify()
+  const client = new Redis(servers.redisUrl, commandRedisOptions)
+  const subscriber = new Redis(`redis://127.0.0.1:${port}`, {
+    ...subscriberRedisOptions,
+    retryStrategy: () => 100
+  })
+  subscriber.on('error', () => {})
+  await app.register(redisPlugin, { client, subscriber })
+  await app.register(statusStore, { retentionSeconds: 60 })
+  await app.ready()
+  defer(t, () => app.close())
+  assert.equal(subscriber.status === 'ready', false, 'started without Redis')
+
+  // Redis "comes back": a relay on that port to the real server.
+  const target = new URL(servers.redisUrl)
+  const sockets = new Set<Socket>()
+  const relay = createServer((inbound) => {
+    const outbound = connect(Number(target.port || 6379), target.hostname)
+    for (const socket of [inbound, outbound]) {
+      sockets.add(socket)
+      socket.on('error', () => {})
+    }
+    inbound.pipe(outbound).pipe(inbound)
+  })
+  await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve))
+  defer(t, async () => {
+    for (const socket of sockets) socket.destroy()
+    await new Promise((resolve) => relay.close(resolve))
+  })
+
+  const id = randomUUID()
+  defer(t, () => client.del(RedisKey.status(id)))
+  await app.statusStore.markPending(id, 'criar_usuario', new Date().toISOString())
+  // Until the subscription is back a waiter only hears of a reply through its timeout; poll
+  // with short waits, which a reply recorded each time ends early once the channel is heard.
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    assert.ok(Date.now() < deadline, 'the status channel was never subscribed')
+    if (subscriber.status === 'ready') {
+      const channels = (await client.call('PUBSUB', 'CHANNELS', RedisKey.statusChannel)) as string[]
+      if (channels.includes(RedisKey.statusChannel)) break
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const waiting = app.statusStore.waitForTerminal(id, 5_000)
+  const started = Date.now()
+  await app.statusStore.recordReplies([replyTo(id)])
+  assert.equal((await waiting)?.status, 'success')
+  assert.ok(Date.now() - started < 2_000, 'the waiter was told, not timed out')
 })
