@@ -2,7 +2,8 @@ import type { Client } from '@elastic/elasticsearch'
 import { CorrelationId, Nullable, sendError, UserId, type TopicNames } from '@streaming/contracts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import Type, { type Static } from 'typebox'
-import type { EventDocument, IndexNames } from './documents.ts'
+import type { EventDocument } from './documents.ts'
+import type { IndexNames } from './index-names.ts'
 import {
   hasTransaction,
   newestPerTransaction,
