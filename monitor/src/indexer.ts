@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch'
 import type { Logger } from 'pino'
+import { describeError } from './describe-error.ts'
 import { rejectedAction, type IndexAction } from './documents.ts'
 import type { Mode, MonitorMetrics } from './metrics.ts'
 import type { Spool } from './spool.ts'
@@ -49,13 +50,6 @@ interface BulkOutcome {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const bytesOf = (pending: Pending) => pending.source.length + pending.action.id.length + 64
-
-/** The error of a failed request, shortened for a log line or a health answer. */
-export const describeError = (err: unknown): string => {
-  const meta = (err as { meta?: { statusCode?: number } } | null)?.meta
-  const message = err instanceof Error ? err.message : String(err)
-  return (meta?.statusCode ? `HTTP ${meta.statusCode}: ${message}` : message).slice(0, 500)
-}
 
 /**
  * Writes documents to Elasticsearch with the bulk API, or to the fallback file while

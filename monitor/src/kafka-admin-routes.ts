@@ -3,7 +3,7 @@ import { Nullable, sendError, withTimeout } from '@streaming/contracts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Admin, IHeaders, Kafka } from 'kafkajs'
 import Type, { type Static } from 'typebox'
-import { describeError } from './indexer.ts'
+import { describeError } from './describe-error.ts'
 import {
   bucketsToJson,
   histogramQuantile,

@@ -2,6 +2,7 @@ import type { Client } from '@elastic/elasticsearch'
 import { CorrelationId, Nullable, sendError, UserId, type TopicNames } from '@streaming/contracts'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import Type, { type Static } from 'typebox'
+import { describeError } from './describe-error.ts'
 import type { EventDocument } from './documents.ts'
 import type { IndexNames } from './index-names.ts'
 import {
@@ -10,7 +11,6 @@ import {
   recentRow,
   RecentTransaction
 } from './transaction-rows.ts'
-import { describeError } from './indexer.ts'
 
 // The monitor's read API for the dashboard: the most recent transactions (optionally one user's)
 // and the trace of one transaction, both read from Elasticsearch.
