@@ -16,7 +16,7 @@ import { Client } from '@elastic/elasticsearch'
 import { Kafka, logLevel } from 'kafkajs'
 import { pino } from 'pino'
 import { loadMonitorConfig } from '../src/config.ts'
-import { indexNames } from '../src/documents.ts'
+import { indexNames } from '../src/index-names.ts'
 import { createMonitor } from '../src/monitor.ts'
 import { deletePrefix } from '../src/templates.ts'
 

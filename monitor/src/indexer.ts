@@ -1,6 +1,8 @@
 import type { Client } from '@elastic/elasticsearch'
 import type { Logger } from 'pino'
-import { rejectedAction, type IndexAction } from './documents.ts'
+import { createBulkWriter, type BulkItem, type BulkOutcome } from './bulk.ts'
+import { describeError } from './describe-error.ts'
+import type { IndexAction } from './documents.ts'
 import type { Mode, MonitorMetrics } from './metrics.ts'
 import type { Spool } from './spool.ts'
 import { ensureTemplates } from './templates.ts'
@@ -33,29 +35,11 @@ interface Ticket {
   reject: (err: unknown) => void
 }
 
-interface Pending {
-  action: IndexAction
-  /** The document as JSON, serialized once. */
-  source: string
+interface Pending extends BulkItem {
   ticket?: Ticket
 }
 
-interface BulkOutcome {
-  /** Documents neither in Elasticsearch nor dropped: the caller must put them in the file. */
-  failed: Pending[]
-  error?: unknown
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 const bytesOf = (pending: Pending) => pending.source.length + pending.action.id.length + 64
-
-/** The error of a failed request, shortened for a log line or a health answer. */
-export const describeError = (err: unknown): string => {
-  const meta = (err as { meta?: { statusCode?: number } } | null)?.meta
-  const message = err instanceof Error ? err.message : String(err)
-  return (meta?.statusCode ? `HTTP ${meta.statusCode}: ${message}` : message).slice(0, 500)
-}
 
 /**
  * Writes documents to Elasticsearch with the bulk API, or to the fallback file while
@@ -67,9 +51,9 @@ export const describeError = (err: unknown): string => {
  * every batch in hand has been handed over, so nobody waits for documents that are not coming).
  * One loop sends the requests, up to `concurrency` at a time; documents that arrive meanwhile make
  * the next ones. Items refused for what they hold (400: mapping or parse errors) are written again as
- * malformed documents under the same id; items refused for a while (429, 5xx) are retried, then
- * go to the file; a failed request (connection, timeout, HTTP error) sends its documents to the
- * file and the indexer into fallback mode. In fallback mode a probe with exponential backoff waits
+ * malformed documents under the same id; items refused for a while (429, 5xx) are retried (both in
+ * `bulk.ts`), then go to the file; a failed request (connection, timeout, HTTP error) sends its
+ * documents to the file and the indexer into fallback mode. In fallback mode a probe with exponential backoff waits
  * for Elasticsearch; when it answers, the loop replays the file (same ids), clears it and returns
  * to Elasticsearch mode. Because that same loop is the only writer of the file, appends, replay
  * and the switch back never interleave.
@@ -88,6 +72,16 @@ export function createIndexer(options: IndexerOptions) {
   let probeDelay = options.probeBaseMs
   let closed = false
   const requestOptions = { requestTimeout: options.requestTimeoutMs, maxRetries: 0 }
+  const bulk = createBulkWriter({
+    client,
+    log,
+    metrics,
+    prefix: options.prefix,
+    retries: options.retries,
+    maxRetryDelayMs: options.probeMaxMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+    ...(options.onIndexed ? { onIndexed: options.onIndexed } : {})
+  })
 
   function setMode(next: Mode, reason?: string): void {
     if (next !== mode) {
@@ -178,108 +172,10 @@ export function createIndexer(options: IndexerOptions) {
   }
 
   /**
-   * One bulk request, then item by item: acknowledged documents are done, refused ones are
-   * rewritten as malformed documents (400) or retried (429, 5xx) with backoff.
-   */
-  async function bulk(chunk: Pending[]): Promise<BulkOutcome> {
-    let pending = chunk
-    let retryRounds = 0
-    while (pending.length > 0) {
-      const operations: string[] = []
-      for (const { action, source } of pending) {
-        operations.push(JSON.stringify({ index: { _index: action.index, _id: action.id } }), source)
-      }
-      const started = performance.now()
-      let response
-      try {
-        response = await client.bulk(
-          {
-            operations: operations as unknown as object[],
-            filter_path: ['errors', 'items.*.status', 'items.*.error.type', 'items.*.error.reason']
-          },
-          requestOptions
-        )
-      } catch (err) {
-        metrics.bulkRequests.inc({ outcome: 'failed' })
-        return { failed: pending, error: err }
-      } finally {
-        metrics.bulkDuration.observe((performance.now() - started) / 1000)
-        metrics.bulkSize.observe(pending.length)
-      }
-      metrics.bulkRequests.inc({ outcome: response.errors ? 'item_errors' : 'ok' })
-
-      const next: Pending[] = []
-      let transient = 0
-      let lastReason = ''
-      let indexed = 0
-      pending.forEach((item, i) => {
-        const result = response.errors ? Object.values(response.items?.[i] ?? {})[0] : undefined
-        const status = result?.status ?? (response.errors ? 0 : 201)
-        if (status >= 200 && status < 300) {
-          indexed++
-          metrics.indexed.inc({ index: item.action.index, topic: item.action.document.topic })
-          return
-        }
-        const reason = `${result?.error?.type ?? 'unknown'}: ${result?.error?.reason ?? `status ${status}`}`
-        // 400 is a problem of the document itself (mapping, parse), except a closed index.
-        if (status === 400 && result?.error?.type !== 'index_closed_exception') {
-          if (item.action.document.malformed && item.action.document.error_code === 'rejected') {
-            // Even the malformed form was refused: nothing more can be done with it.
-            metrics.dropped.inc()
-            log.error(
-              { id: item.action.id, index: item.action.index, reason },
-              'document refused even as malformed; dropped'
-            )
-            return
-          }
-          log.warn(
-            {
-              id: item.action.id,
-              index: item.action.index,
-              correlation_id: item.action.document.transaction_id,
-              reason
-            },
-            'document refused by Elasticsearch; indexing it as malformed'
-          )
-          metrics.malformed.inc({ topic: item.action.document.topic, reason: 'rejected' })
-          const replacement = rejectedAction(item.action, reason, options.prefix)
-          next.push({
-            action: replacement,
-            source: JSON.stringify(replacement.document),
-            ...(item.ticket ? { ticket: item.ticket } : {})
-          })
-          return
-        }
-        transient++
-        lastReason = reason
-        next.push(item)
-      })
-      if (indexed > 0) options.onIndexed?.(indexed)
-      pending = next
-      if (transient > 0) {
-        if (retryRounds >= options.retries) {
-          return {
-            failed: pending,
-            error: new Error(`${transient} documents still refused: ${lastReason}`)
-          }
-        }
-        retryRounds++
-        const delay = Math.min(options.probeMaxMs, 200 * 2 ** retryRounds)
-        log.warn(
-          { transient, reason: lastReason, retry_in_ms: delay },
-          'bulk items refused; retrying'
-        )
-        await sleep(delay)
-      }
-    }
-    return { failed: [] }
-  }
-
-  /**
    * Makes a chunk durable: Elasticsearch (the bulk request already under way, if any), or the
    * file.
    */
-  async function write(chunk: Pending[], sent?: Promise<BulkOutcome>): Promise<void> {
+  async function write(chunk: Pending[], sent?: Promise<BulkOutcome<Pending>>): Promise<void> {
     if (sent || mode === 'elasticsearch') {
       const outcome = await (sent ?? bulk(chunk))
       if (outcome.failed.length === 0) return

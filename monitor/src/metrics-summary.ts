@@ -1,6 +1,13 @@
 // The live charts' data: the gateway's and the processor's Prometheus counters and histograms,
 // read from their /metrics and folded into one compact JSON, plus the Kafka lag per group. The
 // dashboard turns two successive answers into rates (operations/s, errors/s, dead letters/s).
+import { withTimeout } from '@streaming/runtime'
+import type { KafkaOverview } from './kafka-reads.ts'
+
+/** Longest wait for one service's /metrics. */
+const SCRAPE_TIMEOUT_MS = 2_000
+/** Longest wait for the lag per group (as long as the Kafka pages wait for their admin reads). */
+const LAG_TIMEOUT_MS = 5_000
 
 /** One sample of the Prometheus text format: a metric name, its labels and its value. */
 export interface Sample {
@@ -194,5 +201,53 @@ export async function scrape(url: string, timeoutMs: number): Promise<Sample[] |
     return parsePrometheus(await response.text())
   } catch {
     return undefined
+  }
+}
+
+/** The live charts' data: the services' counters and histograms, and the lag per group. */
+export async function metricsSummary(
+  overview: (() => Promise<KafkaOverview>) | undefined,
+  gatewayUrl: string,
+  processorUrl: string
+) {
+  const [gateway, processor, lag] = await Promise.all([
+    scrape(gatewayUrl, SCRAPE_TIMEOUT_MS),
+    scrape(processorUrl, SCRAPE_TIMEOUT_MS),
+    overview
+      ? withTimeout(overview(), LAG_TIMEOUT_MS)
+          .then(({ groups }) => Object.fromEntries(groups.map((g) => [g.group_id, g.lag])))
+          .catch(() => null)
+      : Promise.resolve(null)
+  ])
+  const summary: MetricsSummary = {
+    at: Date.now(),
+    gateway: { up: gateway !== undefined, ...summarizeGateway(gateway ?? []) },
+    processor: { up: processor !== undefined, ...summarizeProcessor(processor ?? []) },
+    lag: lag ?? {}
+  }
+  return {
+    at: summary.at,
+    gateway: summary.gateway,
+    processor: {
+      ...summary.processor,
+      operations: Object.fromEntries(
+        Object.entries(summary.processor.operations).map(([type, operation]) => [
+          type,
+          {
+            replies: operation.replies,
+            duration: {
+              count: operation.duration.count,
+              sum: operation.duration.sum,
+              // Since the processor started; the dashboard takes the quantiles of deltas.
+              p50: histogramQuantile(0.5, operation.duration.buckets),
+              p95: histogramQuantile(0.95, operation.duration.buckets),
+              buckets: bucketsToJson(operation.duration.buckets)
+            }
+          }
+        ])
+      )
+    },
+    kafka: { up: lag !== null },
+    lag: summary.lag
   }
 }

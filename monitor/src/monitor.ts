@@ -1,17 +1,16 @@
-import { readFileSync } from 'node:fs'
 import type { Client } from '@elastic/elasticsearch'
 import { Topic, type TopicNames } from '@streaming/contracts'
-import { checkDependency, createServiceServer, withTimeout } from '@streaming/runtime'
-import { LogController } from 'fastify'
+import { withTimeout } from '@streaming/runtime'
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
 import type { MonitorConfig } from './config.ts'
-import { indexNames, isValidIndexPrefix, toIndexAction, type EventDocument } from './documents.ts'
-import { createIndexer, describeError, type Indexer } from './indexer.ts'
+import { describeError } from './describe-error.ts'
+import { toIndexAction, type EventDocument } from './documents.ts'
+import { createMonitorHttp } from './http.ts'
+import { indexNames, isValidIndexPrefix } from './index-names.ts'
+import { createIndexer, type Indexer } from './indexer.ts'
 import { createMonitorMetrics, createRateMeter } from './metrics.ts'
 import { openSpool } from './spool.ts'
-import { kafkaAdminRoutes } from './kafka-admin-routes.ts'
-import { transactionRoutes } from './transactions.ts'
 
 export interface MonitorDeps {
   config: MonitorConfig
@@ -26,14 +25,10 @@ export interface MonitorDeps {
   fallbackFile?: string
 }
 
-const { version } = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8')
-) as { version: string }
-
 /**
  * The monitor: one consumer group member on the requests, replies and dead-letter topics that
  * turns every record into one Elasticsearch document (file fallback included), plus its HTTP
- * server (health, metrics, recent transactions, traces). Offsets of a batch are committed only
+ * server (`http.ts`: health, metrics, recent transactions, traces). Offsets of a batch are committed only
  * once its documents are durable, so a crash at any point makes Kafka deliver again what was not
  * done, and deterministic ids make that second delivery overwrite instead of add.
  */
@@ -168,54 +163,22 @@ export function createMonitor(deps: MonitorDeps) {
     return lags
   }
 
-  // Health checks and scrapes every few seconds would drown the log; failures are logged instead.
-  const http = createServiceServer({
-    name: 'monitor',
-    version,
-    logger: log.child({ component: 'http' }),
-    logController: new LogController({ disableRequestLogging: true })
-  })
-  http.register(async (server) => {
-    server.get('/health', async (_request, reply) => {
-      const [kafka, es] = await Promise.all([
-        consuming
-          ? checkDependency(
-              async () => {
-                if (!admin) throw new Error('not started')
-                await admin.describeCluster()
-              },
-              2_000,
-              describeError
-            )
-          : Promise.resolve('consumer not running'),
-        checkDependency(
-          () => client.cluster.health({}, { requestTimeout: 2_000, maxRetries: 0 }),
-          2_000,
-          describeError
-        )
-      ])
-      const ok = kafka === 'ok'
-      return reply.code(ok ? 200 : 503).send({
-        status: ok ? 'ok' : 'unavailable',
-        service: 'monitor',
-        mode: indexer?.mode ?? 'elasticsearch',
-        spooled: indexer?.spooled ?? 0,
-        indexed_per_second: rate.perSecond(),
-        checks: { kafka, elasticsearch: es },
-        ...(ok ? {} : { failing: ['kafka'] })
-      })
-    })
-
-    server.get('/metrics', async (_request, reply) => {
-      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
-    })
-  })
-  http.register(transactionRoutes, { client, names, topics })
-  http.register(kafkaAdminRoutes, {
+  const http = createMonitorHttp({
+    log: log.child({ component: 'http' }),
     kafka: deps.kafka,
-    admin: () => admin,
+    elasticsearch: client,
+    metrics,
+    names,
+    topics,
     gatewayUrl: config.MONITOR_GATEWAY_URL,
-    processorUrl: config.MONITOR_PROCESSOR_URL
+    processorUrl: config.MONITOR_PROCESSOR_URL,
+    state: {
+      consuming: () => consuming,
+      admin: () => admin,
+      mode: () => indexer?.mode ?? 'elasticsearch',
+      spooled: () => indexer?.spooled ?? 0,
+      indexedPerSecond: () => rate.perSecond()
+    }
   })
 
   return {

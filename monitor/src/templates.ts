@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch'
-import { indexNames } from './documents.ts'
+import { indexNames } from './index-names.ts'
 
 /**
  * The mapping of every monitor index (SPEC "Monitor guarantees"). `dynamic: false` keeps fields

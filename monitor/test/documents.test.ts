@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import { EventType, requestEventTypes, Topic } from '@streaming/contracts'
+import { Topic } from '@streaming/contracts'
 import {
   documentId,
-  indexNames,
   latencyMs,
   rejectedAction,
-  replyIndex,
-  requestIndex,
   toIndexAction,
   type KafkaRecord
 } from '../src/documents.ts'
@@ -65,39 +62,6 @@ test('document ids come from topic, partition and offset only', () => {
   assert.equal(first.id, 'user_events-2-7')
   assert.equal(again.id, first.id, 'a redelivery has the same id')
   assert.notEqual(toIndexAction(record(Topic.requests, request, '8'), Topic, 'api_').id, first.id)
-})
-
-test('requests are indexed by entity', () => {
-  const expected: Record<string, string> = {
-    criar_usuario: 'api_usuario',
-    atualizar_assinatura: 'api_usuario',
-    pagamento_realizado: 'api_usuario',
-    atualizar_config: 'api_usuario',
-    registrar_visualizacao: 'api_historico',
-    obter_historico_visualizacao: 'api_historico',
-    gerar_recomendacoes: 'api_recomendacao',
-    obter_recomendacoes: 'api_recomendacao',
-    criar_sessao: 'api_sessao',
-    atualizar_atividade_sessao: 'api_sessao',
-    encerrar_sessao: 'api_sessao',
-    listar_sessoes_usuario: 'api_sessao',
-    cache_conteudo: 'api_conteudo',
-    obter_cache_conteudo: 'api_conteudo'
-  }
-  assert.deepEqual(
-    Object.fromEntries(requestEventTypes.map((type) => [type, requestIndex('api_', type)])),
-    expected
-  )
-  assert.equal(requestIndex('t1_', EventType.createSession), 't1_sessao', 'the prefix is kept')
-  assert.deepEqual(
-    [...indexNames('api_').requests].sort(),
-    [...new Set(Object.values(expected))].sort()
-  )
-  assert.deepEqual(
-    indexNames('api_').requests,
-    ['api_usuario', 'api_historico', 'api_recomendacao', 'api_sessao', 'api_conteudo'],
-    'in the order of the operation table'
-  )
 })
 
 test('a request document carries the SPEC fields and the whole event unindexed', () => {
@@ -201,9 +165,7 @@ test('latency is reply time minus request time, never negative', () => {
   assert.equal(latencyMs('2026-11-24T10:00:00.000Z', 'not a date'), undefined)
 })
 
-test('replies to unknown operations share one index instead of creating new ones', () => {
-  assert.equal(replyIndex('api_', 'obter_recomendacoes'), 'api_obter_recomendacoes_responses')
-  assert.equal(replyIndex('api_', 'Tipo Inventado/*'), 'api_unknown_responses')
+test('a reply to an unknown operation goes to the shared index, its operation kept', () => {
   const action = toIndexAction(
     record(Topic.responses, { ...reply, original_event_type: 'tipo_inventado', status: 'error' }),
     Topic,

@@ -8,11 +8,8 @@ import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { loadMonitorConfig } from '../src/config.ts'
 import { createMonitor } from '../src/monitor.ts'
-import {
-  kafkaAdminRoutes,
-  type KafkaOverview,
-  type PartitionMessages
-} from '../src/kafka-admin-routes.ts'
+import { kafkaAdminRoutes } from '../src/kafka-admin-routes.ts'
+import type { KafkaOverview, PartitionMessages } from '../src/kafka-reads.ts'
 import { defer } from '../../test/helpers/cleanup.ts'
 import { partitionOfKey, produceRaw } from '../../test/helpers/kafka.ts'
 import { monitorSetup, requestEvent, waitFor } from '../../test/helpers/monitor.ts'

@@ -1,11 +1,14 @@
-// The live charts' data as pure functions: the Prometheus text parser, histogram quantiles and
-// the gateway's and processor's summaries.
+// The live charts' data: the Prometheus text parser, histogram quantiles and the gateway's and
+// processor's summaries as pure functions; the summary as served over two local fake services.
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { test, type TestContext } from 'node:test'
 import {
   bucketDelta,
   bucketsToJson,
   histogramQuantile,
+  metricsSummary,
   parsePrometheus,
   summarizeGateway,
   summarizeProcessor,
@@ -132,4 +135,80 @@ gateway_operation_outcomes_total{event_type="criar_usuario",status="error"} 1
   )
   assert.deepEqual(summary.requests, { '2xx': 15, '4xx': 2, '5xx': 1 })
   assert.deepEqual(summary.outcomes, { criar_usuario: { success: 9, error: 1 } })
+})
+
+/** A local service whose /metrics answers `text` with `status` (anything else: 404); its URL. */
+async function fakeService(t: TestContext, text: string, status = 200): Promise<string> {
+  const server: Server = createServer((request, response) => {
+    response.writeHead(request.url === '/metrics' ? status : 404, { 'content-type': 'text/plain' })
+    response.end(request.url === '/metrics' ? text : '')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return `http://127.0.0.1:${port}`
+}
+
+test('metricsSummary: both services read, quantiles and JSON buckets, the lag per group', async (t) => {
+  const processor = await fakeService(t, processorText)
+  const gateway = await fakeService(
+    t,
+    'gateway_http_requests_total{method="POST",route="/usuarios",status_code="202"} 10\n'
+  )
+  const overview = async () => ({
+    topics: [],
+    groups: [
+      { group_id: 'processor', state: 'Stable', topics: [], lag: 4 },
+      { group_id: 'monitor', state: 'Stable', topics: [], lag: 0 }
+    ]
+  })
+  const before = Date.now()
+  const summary = await metricsSummary(overview, gateway, processor)
+  assert.ok(summary.at >= before && summary.at <= Date.now())
+  assert.equal(summary.gateway.up, true)
+  assert.deepEqual(summary.gateway.requests, { '2xx': 10 })
+  assert.equal(summary.processor.up, true)
+  const operation = summary.processor.operations.criar_usuario
+  assert.deepEqual(operation?.replies, { success: 90, error: 10 })
+  assert.equal(operation?.duration.count, 100)
+  assert.ok(Math.abs((operation?.duration.p50 ?? 0) - 0.01) < 1e-9)
+  assert.ok(Math.abs((operation?.duration.p95 ?? 0) - 0.091) < 1e-9)
+  assert.deepEqual(operation?.duration.buckets.at(-1), ['+Inf', 100])
+  assert.equal(summary.processor.retries, 7)
+  assert.deepEqual(summary.kafka, { up: true })
+  assert.deepEqual(summary.lag, { processor: 4, monitor: 0 })
+})
+
+test('metricsSummary: a service or Kafka that does not answer is down, not an error', async () => {
+  const down = await closedPort()
+  const failing = await metricsSummary(
+    () => Promise.reject(new Error('kafka away')),
+    down,
+    `${down}/`
+  )
+  assert.equal(failing.gateway.up, false)
+  assert.equal(failing.processor.up, false)
+  assert.deepEqual(failing.processor.operations, {})
+  assert.deepEqual(failing.kafka, { up: false })
+  assert.deepEqual(failing.lag, {})
+
+  const notStarted = await metricsSummary(undefined, down, down)
+  assert.deepEqual([notStarted.kafka, notStarted.lag], [{ up: false }, {}], 'no admin yet')
+})
+
+test('metricsSummary: a /metrics answering an error status counts as down', async (t) => {
+  const failing = await fakeService(t, 'internal error', 500)
+  const processor = await fakeService(t, processorText)
+  const summary = await metricsSummary(undefined, failing, processor)
+  assert.equal(summary.gateway.up, false)
+  assert.deepEqual(summary.gateway.requests, {})
+  assert.equal(summary.processor.up, true)
 })

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { defer } from '../../test/helpers/cleanup.ts'
 import { createElasticsearch, uniqueName } from '../../test/helpers/servers.ts'
-import { indexNames } from '../src/documents.ts'
+import { indexNames } from '../src/index-names.ts'
 import { deletePrefix, ensureTemplates, eventMapping } from '../src/templates.ts'
 
 test('an index created before a field existed gains it when the templates are ensured', async (t) => {

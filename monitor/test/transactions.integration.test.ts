@@ -14,7 +14,8 @@ import {
 import { createTopics } from '../../test/helpers/platform.ts'
 import { createKafka } from '../../test/helpers/servers.ts'
 import type { Monitor } from '../src/monitor.ts'
-import type { RecentTransaction, TransactionTrace } from '../src/transactions.ts'
+import type { TransactionTrace } from '../src/transaction-trace.ts'
+import type { RecentTransaction } from '../src/transactions.ts'
 
 // 16 digits, as the gateway generates them.
 const USER = 1796166888499061

@@ -90,7 +90,7 @@ export default fp<StatusStoreOptions>(
       }
     }
     subscriber.on('ready', () => {
-      if (!subscribed) void subscribe()
+      if (!subscribed) subscribe().catch(() => {})
     })
     await subscribe()
 
