@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch'
+import { backoffDelay, type BackoffPolicy } from '@streaming/runtime'
 import type { Logger } from 'pino'
 import { rejectedAction, type IndexAction } from './documents.ts'
 import type { MonitorMetrics } from './metrics.ts'
@@ -56,9 +57,15 @@ export function classifyBulkItems(answer: BulkAnswer, count: number): BulkItemVe
   })
 }
 
-/** Wait before retry round `round` (1, 2, …) of refused items: 400 ms, doubling, up to `maxMs`. */
-export const retryDelayMs = (round: number, maxMs: number): number =>
-  Math.min(maxMs, 200 * 2 ** round)
+/**
+ * Waits between retry rounds of refused items: 400 ms, doubling, up to `maxMs`. No jitter: one
+ * indexer retries, with no peers to fall out of step with.
+ */
+export const bulkRetryBackoff = (maxMs: number): BackoffPolicy => ({
+  baseDelayMs: 400,
+  maxDelayMs: maxMs,
+  jitter: 'none'
+})
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -86,6 +93,7 @@ export interface BulkWriterOptions {
 export function createBulkWriter(options: BulkWriterOptions) {
   const { client, log, metrics } = options
   const requestOptions = { requestTimeout: options.requestTimeoutMs, maxRetries: 0 }
+  const retryBackoff = bulkRetryBackoff(options.maxRetryDelayMs)
 
   return async function bulk<T extends BulkItem>(chunk: T[]): Promise<BulkOutcome<T>> {
     let pending = chunk
@@ -165,7 +173,7 @@ export function createBulkWriter(options: BulkWriterOptions) {
           }
         }
         retryRounds++
-        const delay = retryDelayMs(retryRounds, options.maxRetryDelayMs)
+        const delay = backoffDelay(retryBackoff, retryRounds)
         log.warn(
           { transient, reason: lastReason, retry_in_ms: delay },
           'bulk items refused; retrying'

@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch'
+import { createBackoff } from '@streaming/runtime'
 import type { Logger } from 'pino'
 import { createBulkWriter, type BulkItem, type BulkOutcome } from './bulk.ts'
 import { describeError } from './describe-error.ts'
@@ -69,7 +70,12 @@ export function createIndexer(options: IndexerOptions) {
   let again = false
   let recoverRequested = false
   let probeTimer: NodeJS.Timeout | undefined
-  let probeDelay = options.probeBaseMs
+  // No jitter: one monitor probes, with no peers to fall out of step with.
+  const probeBackoff = createBackoff({
+    baseDelayMs: options.probeBaseMs,
+    maxDelayMs: options.probeMaxMs,
+    jitter: 'none'
+  })
   let closed = false
   const requestOptions = { requestTimeout: options.requestTimeoutMs, maxRetries: 0 }
   const bulk = createBulkWriter({
@@ -103,13 +109,15 @@ export function createIndexer(options: IndexerOptions) {
     scheduleProbe()
   }
 
-  function scheduleProbe(delay = probeDelay): void {
-    if (probeTimer || closed) return
-    probeDelay = Math.min(options.probeMaxMs, delay * 2)
+  /** The wait before the next probe, or undefined when one is scheduled already. */
+  function scheduleProbe(): number | undefined {
+    if (probeTimer || closed) return undefined
+    const delay = probeBackoff.next()
     probeTimer = setTimeout(() => {
       probeTimer = undefined
       probe().catch((err: unknown) => log.error({ err }, 'Elasticsearch probe failed'))
     }, delay)
+    return delay
   }
 
   async function probe(): Promise<void> {
@@ -122,8 +130,8 @@ export function createIndexer(options: IndexerOptions) {
     } catch (err) {
       if (closed) return
       lastError = describeError(err)
-      log.debug({ err: lastError, next_probe_ms: probeDelay }, 'Elasticsearch still unavailable')
-      scheduleProbe()
+      const nextProbeMs = scheduleProbe()
+      log.debug({ err: lastError, next_probe_ms: nextProbeMs }, 'Elasticsearch still unavailable')
       return
     }
     if (closed) return
@@ -156,7 +164,7 @@ export function createIndexer(options: IndexerOptions) {
         )
       }
       await spool.clear()
-      probeDelay = options.probeBaseMs
+      probeBackoff.reset()
       lastError = undefined
       if (waiting > 0) {
         log.info({ replayed, file: spool.path }, 'fallback file replayed and cleared')

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Client } from '@elastic/elasticsearch'
+import { backoffDelay } from '@streaming/runtime'
 import { pino } from 'pino'
 import {
   classifyBulkItems,
   createBulkWriter,
-  retryDelayMs,
+  bulkRetryBackoff,
   type BulkAnswer,
   type BulkItem
 } from '../src/bulk.ts'
@@ -161,11 +162,11 @@ test('an unfiltered answer (every field of each item) is read the same', () => {
 
 test('retry rounds wait 400 ms, doubling, never longer than the ceiling', () => {
   assert.deepEqual(
-    [1, 2, 3, 4, 5, 6, 7].map((round) => retryDelayMs(round, 30_000)),
+    [1, 2, 3, 4, 5, 6, 7].map((round) => backoffDelay(bulkRetryBackoff(30_000), round)),
     [400, 800, 1_600, 3_200, 6_400, 12_800, 25_600]
   )
-  assert.equal(retryDelayMs(8, 30_000), 30_000)
-  assert.equal(retryDelayMs(3, 500), 500)
+  assert.equal(backoffDelay(bulkRetryBackoff(30_000), 8), 30_000)
+  assert.equal(backoffDelay(bulkRetryBackoff(500), 3), 500)
 })
 
 // ---- the writer, against a client that answers with the bodies above ----
