@@ -29,8 +29,8 @@ function layerOf(file) {
 // The unit layer runs its files in one process (they share no server and change no process-wide
 // state; each file in a process of its own took a minute more, loading the same modules again),
 // with the coverage of the sources of the services, the contracts and the runtime, and a floor
-// below which it fails: a little under what it measures (lines 94.1 %, branches 86.0 %, functions
-// 91.0 %); raise it as tests are added. Node counts the source files the tests load.
+// below which it fails: a little under what it measures (lines 97.4 %, branches 89.7 %, functions
+// 95.8 %); raise it as tests are added. Node counts the source files the tests load.
 const unitOptions = [
   '--test-isolation=none',
   '--experimental-test-coverage',
@@ -39,9 +39,9 @@ const unitOptions = [
   ),
   '--test-coverage-exclude=**/node_modules/**',
   '--test-coverage-exclude=**/*.test.ts',
-  '--test-coverage-lines=92',
-  '--test-coverage-branches=84',
-  '--test-coverage-functions=89'
+  '--test-coverage-lines=95',
+  '--test-coverage-branches=87',
+  '--test-coverage-functions=93'
 ]
 
 function loadDotEnv() {

@@ -23,6 +23,24 @@ import {
   type MessageProcessorDeps
 } from '../src/message-processor.ts'
 
+/** The pipeline's dependencies: a user who exists, no earlier reply, a claim that succeeds. */
+function pipelineDeps(overrides: Partial<MessageProcessorDeps>): MessageProcessorDeps {
+  return {
+    handlers: {} as HandlerMap,
+    stores: {
+      postgres: { userExists: async () => true }
+    } as unknown as MessageProcessorDeps['stores'],
+    replyLog: { get: async () => undefined, save: async () => {} },
+    claims: { claim: async () => 'claimed' as const },
+    publishReply: async () => {},
+    publishDeadLetter: async () => assert.fail('nothing is dead-lettered'),
+    retryPolicy: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    log: pino({ level: 'silent' }),
+    metrics: createProcessorMetrics(),
+    ...overrides
+  }
+}
+
 function pipeline(heartbeat: () => Promise<void>) {
   const replies: unknown[] = []
   const deadLetters: DeadLetter[] = []
@@ -33,16 +51,8 @@ function pipeline(heartbeat: () => Promise<void>) {
       throw storeUnavailable('MongoDB', new Error('connection refused'))
     }
   } as unknown as HandlerMap
-  const deps: MessageProcessorDeps = {
+  const deps = pipelineDeps({
     handlers,
-    stores: {
-      postgres: { userExists: async () => true }
-    } as unknown as MessageProcessorDeps['stores'],
-    replyLog: {
-      get: async () => null,
-      save: async () => {}
-    } as unknown as MessageProcessorDeps['replyLog'],
-    claims: { claim: async () => 'claimed' as const } as unknown as MessageProcessorDeps['claims'],
     publishReply: async (reply) => {
       replies.push(reply)
     },
@@ -50,10 +60,8 @@ function pipeline(heartbeat: () => Promise<void>) {
       deadLetters.push(letter)
     },
     retryPolicy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
-    log: pino({ level: 'silent' }),
-    metrics: createProcessorMetrics(),
     heartbeat
-  }
+  })
   const message = {
     topic: 'user_events',
     partition: 0,
@@ -125,33 +133,24 @@ test('the user is looked up in PostgreSQL exactly for the operations SPEC.md nam
   const lookedUp: string[] = []
   const replies: ReplyEnvelope[] = []
   const handled = async () => ({ message: 'feito', data: {} })
-  const process = createMessageProcessor({
-    handlers: Object.fromEntries(
-      requestEventTypes.map((type) => [type, handled])
-    ) as unknown as HandlerMap,
-    stores: {
-      postgres: {
-        userExists: async (userId: number) => {
-          lookedUp.push(String(userId))
-          return false
+  const process = createMessageProcessor(
+    pipelineDeps({
+      handlers: Object.fromEntries(
+        requestEventTypes.map((type) => [type, handled])
+      ) as unknown as HandlerMap,
+      stores: {
+        postgres: {
+          userExists: async (userId: number) => {
+            lookedUp.push(String(userId))
+            return false
+          }
         }
+      } as unknown as MessageProcessorDeps['stores'],
+      publishReply: async (reply) => {
+        replies.push(reply)
       }
-    } as unknown as MessageProcessorDeps['stores'],
-    replyLog: {
-      get: async () => null,
-      save: async () => {}
-    } as unknown as MessageProcessorDeps['replyLog'],
-    claims: { claim: async () => 'claimed' as const } as unknown as MessageProcessorDeps['claims'],
-    publishReply: async (reply) => {
-      replies.push(reply)
-    },
-    publishDeadLetter: async () => {
-      assert.fail('nothing is dead-lettered')
-    },
-    retryPolicy: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-    log: pino({ level: 'silent' }),
-    metrics: createProcessorMetrics()
-  })
+    })
+  )
   for (const [offset, type] of requestEventTypes.entries()) {
     const data = completeRequest(type, inputs[type] as never)
     const before = lookedUp.length
@@ -177,33 +176,32 @@ test('a request whose cancellation came before the claim is answered cancelled, 
   const remembered: string[] = []
   const claimed: string[] = []
   const request = requestEvent(3)
-  const process = createMessageProcessor({
-    handlers: {
-      registrar_visualizacao: async () => assert.fail('the handler does not run')
-    } as unknown as HandlerMap,
-    stores: {
-      postgres: { userExists: async () => assert.fail('the user is not looked up') }
-    } as unknown as MessageProcessorDeps['stores'],
-    replyLog: {
-      get: async () => undefined,
-      save: async (eventId: string) => {
-        remembered.push(eventId)
-      }
-    },
-    claims: {
-      claim: async (correlationId) => {
-        claimed.push(correlationId)
-        return 'cancelled'
-      }
-    },
-    publishReply: async (reply) => {
-      replies.push(reply)
-    },
-    publishDeadLetter: async () => assert.fail('nothing is dead-lettered'),
-    retryPolicy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
-    log: pino({ level: 'silent' }),
-    metrics: createProcessorMetrics()
-  })
+  const process = createMessageProcessor(
+    pipelineDeps({
+      handlers: {
+        registrar_visualizacao: async () => assert.fail('the handler does not run')
+      } as unknown as HandlerMap,
+      stores: {
+        postgres: { userExists: async () => assert.fail('the user is not looked up') }
+      } as unknown as MessageProcessorDeps['stores'],
+      replyLog: {
+        get: async () => undefined,
+        save: async (eventId: string) => {
+          remembered.push(eventId)
+        }
+      },
+      claims: {
+        claim: async (correlationId) => {
+          claimed.push(correlationId)
+          return 'cancelled'
+        }
+      },
+      publishReply: async (reply) => {
+        replies.push(reply)
+      },
+      retryPolicy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }
+    })
+  )
   await process({
     topic: 'user_events',
     partition: 0,
