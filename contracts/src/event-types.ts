@@ -37,18 +37,3 @@ export const OperationStatus = { pending: 'pending', ...ReplyStatus } as const
 export type OperationStatusValue = (typeof OperationStatus)[keyof typeof OperationStatus]
 
 export const Source = { gateway: 'gateway', processor: 'processor' } as const
-
-/** Stable codes of error replies; `retryable` says whether the same request may succeed later. */
-export const ErrorCode = {
-  userNotFound: 'USER_NOT_FOUND',
-  duplicate: 'DUPLICATE',
-  invalidRequest: 'INVALID_REQUEST',
-  sessionNotFound: 'SESSION_NOT_FOUND',
-  unknownEventType: 'UNKNOWN_EVENT_TYPE',
-  storeUnavailable: 'STORE_UNAVAILABLE',
-  cancelled: 'CANCELLED',
-  retriesExhausted: 'RETRIES_EXHAUSTED',
-  internal: 'INTERNAL_ERROR'
-} as const
-
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]

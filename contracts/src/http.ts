@@ -10,20 +10,3 @@
  * ~3 KiB encoded, and a larger input belongs in a JSON body.
  */
 export const MAX_URL_LENGTH = 8192
-
-/** Stable codes of the errors answered by the HTTP layer of every service. */
-export const HttpErrorCode = {
-  routeNotFound: 'ROUTE_NOT_FOUND',
-  methodNotAllowed: 'METHOD_NOT_ALLOWED',
-  uriTooLong: 'URI_TOO_LONG',
-  headersTooLarge: 'HEADERS_TOO_LARGE',
-  requestTimeout: 'REQUEST_TIMEOUT',
-  badRequest: 'BAD_REQUEST',
-  badUrl: 'BAD_URL',
-  validation: 'VALIDATION_ERROR',
-  notAcceptable: 'NOT_ACCEPTABLE',
-  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
-  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
-  rateLimited: 'RATE_LIMITED',
-  internal: 'INTERNAL_ERROR'
-} as const

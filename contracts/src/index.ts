@@ -1,6 +1,7 @@
 export * from './config.ts'
 export * from './cpf.ts'
 export * from './envelope.ts'
+export * from './error-codes.ts'
 export * from './event-types.ts'
 export * from './fields.ts'
 export * from './formats.ts'

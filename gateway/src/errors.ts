@@ -1,4 +1,4 @@
-import { errorCatalogue, type ErrorCodeName } from './error-codes.ts'
+import { statusOf, type ErrorCodeName } from './error-codes.ts'
 
 /**
  * An HTTP error with a stable code, answered as `{ statusCode, code, error, message }`; its
@@ -16,7 +16,7 @@ export class HttpError extends Error {
   ) {
     super(message, { cause: options.cause })
     this.name = 'HttpError'
-    this.statusCode = errorCatalogue[code].status
+    this.statusCode = statusOf(code)
     this.code = code
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds
   }

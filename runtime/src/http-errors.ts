@@ -1,6 +1,6 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import { HttpErrorCode, MAX_URL_LENGTH } from '@streaming/contracts'
+import { HttpErrorCode, MAX_URL_LENGTH, type HttpErrorCodeName } from '@streaming/contracts'
 import type {
   ConnectionError,
   FastifyError,
@@ -21,13 +21,17 @@ export interface ErrorBody {
   message: string
 }
 
-export function errorBody(statusCode: number, code: string, message: string): ErrorBody {
+export function errorBody(statusCode: number, code: HttpErrorCodeName, message: string): ErrorBody {
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message }
 }
 
 /** Answers an error in the platform's shape. */
-export const sendError = (reply: FastifyReply, statusCode: number, code: string, message: string) =>
-  reply.code(statusCode).send(errorBody(statusCode, code, message))
+export const sendError = (
+  reply: FastifyReply,
+  statusCode: number,
+  code: HttpErrorCodeName,
+  message: string
+) => reply.code(statusCode).send(errorBody(statusCode, code, message))
 
 const pathOf = (url: string) => url.split('?', 1)[0] ?? url
 
@@ -324,7 +328,7 @@ export function describeIssue(issue: FastifySchemaValidationError, dataVar: stri
 }
 
 /** Codes and messages of the 4xx errors Fastify raises itself (its own texts are English). */
-const CLIENT_ERRORS: Record<number, [string, string]> = {
+const CLIENT_ERRORS: Record<number, [HttpErrorCodeName, string]> = {
   400: [HttpErrorCode.badRequest, 'Requisição inválida'],
   406: [
     HttpErrorCode.notAcceptable,
@@ -338,7 +342,7 @@ const CLIENT_ERRORS: Record<number, [string, string]> = {
 /** A service's own errors (typed errors, a dependency's failures) in the platform's terms. */
 export interface TranslatedError {
   statusCode: number
-  code: string
+  code: HttpErrorCodeName
   message: string
   retryAfterSeconds?: number
 }
