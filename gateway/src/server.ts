@@ -1,4 +1,4 @@
-import { closeOnSignals, kafkaLogCreator } from '@streaming/runtime'
+import { closeOnSignals, kafkaLogCreator, stopKafkaIdleTimers } from '@streaming/runtime'
 import { Redis } from 'ioredis'
 import { Kafka } from 'kafkajs'
 import { pino } from 'pino'
@@ -8,6 +8,7 @@ import { commandRedisOptions, subscriberRedisOptions } from './redis-options.ts'
 
 const config = loadGatewayConfig()
 const logger = pino({ level: config.LOG_LEVEL, base: { service: 'gateway' } })
+stopKafkaIdleTimers()
 
 const kafka = new Kafka({
   clientId: 'gateway',

@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch'
-import { closeOnSignals, kafkaLogCreator } from '@streaming/runtime'
+import { closeOnSignals, kafkaLogCreator, stopKafkaIdleTimers } from '@streaming/runtime'
 import { Kafka } from 'kafkajs'
 import { pino } from 'pino'
 import { loadMonitorConfig } from './config.ts'
@@ -7,6 +7,7 @@ import { createMonitor } from './monitor.ts'
 
 const config = loadMonitorConfig()
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'monitor' } })
+stopKafkaIdleTimers()
 
 const kafka = new Kafka({
   clientId: 'monitor',

@@ -1,4 +1,4 @@
-import { closeOnSignals } from '@streaming/runtime'
+import { closeOnSignals, stopKafkaIdleTimers } from '@streaming/runtime'
 import { pino } from 'pino'
 import { createProcessorClients } from './clients.ts'
 import { loadProcessorConfig } from './config.ts'
@@ -6,6 +6,7 @@ import { createProcessor } from './processor.ts'
 
 const config = loadProcessorConfig()
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'processor' } })
+stopKafkaIdleTimers()
 const clients = createProcessorClients(config, log)
 const { kafka, postgres, mongo, redis } = clients
 
