@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Client } from '@elastic/elasticsearch'
 import type { TopicNames } from '@streaming/contracts'
-import { checkDependency, createServiceServer } from '@streaming/runtime'
+import { checkDependency, createServiceServer, healthReport } from '@streaming/runtime'
 import { LogController } from 'fastify'
 import type { Admin, Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
@@ -72,16 +72,18 @@ export function createMonitorHttp(options: MonitorHttpOptions) {
           describeError
         )
       ])
-      const ok = kafka === 'ok'
-      return reply.code(ok ? 200 : 503).send({
-        status: ok ? 'ok' : 'unavailable',
-        service: 'monitor',
-        mode: state.mode(),
-        spooled: state.spooled(),
-        indexed_per_second: state.indexedPerSecond(),
-        checks: { kafka, elasticsearch: es },
-        ...(ok ? {} : { failing: ['kafka'] })
-      })
+      // Elasticsearch away is not unhealthy: the monitor goes on into its fallback file.
+      const report = healthReport(
+        'monitor',
+        { kafka, elasticsearch: es },
+        {
+          mode: state.mode(),
+          spooled: state.spooled(),
+          indexed_per_second: state.indexedPerSecond()
+        },
+        ['kafka']
+      )
+      return reply.code(report.statusCode).send(report.body)
     })
 
     server.get('/metrics', async (_request, reply) => {

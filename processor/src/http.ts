@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { checkDependency, createServiceServer } from '@streaming/runtime'
+import { checkDependency, createServiceServer, healthReport } from '@streaming/runtime'
 import type { Logger } from 'pino'
 import type { ProcessorMetrics } from './metrics.ts'
 
@@ -48,17 +48,10 @@ export function createProcessorHttpServer(deps: ProcessorHttpDeps) {
   })
   server.register(async (routes) => {
     routes.get('/health', { logLevel: 'warn' }, async (_request, reply) => {
-      const checks = await checkDependencies()
-      const failing = Object.entries(checks)
-        .filter(([, status]) => status !== 'ok')
-        .map(([name]) => name)
-      return reply.code(failing.length === 0 ? 200 : 503).send({
-        status: failing.length === 0 ? 'ok' : 'unavailable',
-        service: 'processor',
-        consuming: isConsuming(),
-        checks,
-        ...(failing.length > 0 ? { failing } : {})
+      const report = healthReport('processor', await checkDependencies(), {
+        consuming: isConsuming()
       })
+      return reply.code(report.statusCode).send(report.body)
     })
     routes.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
       return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())

@@ -33,6 +33,32 @@ export async function checkDependency(
 }
 
 /**
+ * A `/health` answer from the checks' results: 200 `ok` when every check in `required` (all of
+ * them unless told) is 'ok', otherwise 503 `unavailable` with those failing named. `details`
+ * are the service's own fields, beside `status` and `service`.
+ */
+export function healthReport(
+  service: string,
+  checks: Record<string, string>,
+  details: Record<string, unknown> = {},
+  required: readonly string[] = Object.keys(checks)
+) {
+  const failing = required.filter((name) => checks[name] !== 'ok')
+  const ok = failing.length === 0
+  const statusCode: 200 | 503 = ok ? 200 : 503
+  return {
+    statusCode,
+    body: {
+      status: ok ? 'ok' : 'unavailable',
+      service,
+      ...details,
+      checks,
+      ...(ok ? {} : { failing })
+    }
+  }
+}
+
+/**
  * Every event close-with-grace would otherwise act on, but SIGTERM and SIGINT: the rest keep
  * Node's defaults (an uncaught error crashes at once with its stack, SIGHUP ends the process).
  */

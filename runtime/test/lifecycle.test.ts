@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { test } from 'node:test'
-import { checkDependency, withTimeout } from '../src/lifecycle.ts'
+import { checkDependency, healthReport, withTimeout } from '../src/lifecycle.ts'
 
 const lifecycle = new URL('../src/lifecycle.ts', import.meta.url).href
 
@@ -130,4 +130,18 @@ test('checkDependency says ok, or why the dependency did not answer', async () =
     ),
     'unreachable'
   )
+})
+
+test('healthReport: 200 when the required checks are ok, 503 naming those failing', () => {
+  assert.deepEqual(healthReport('svc', { kafka: 'ok', redis: 'ok' }, { consuming: true }), {
+    statusCode: 200,
+    body: { status: 'ok', service: 'svc', consuming: true, checks: { kafka: 'ok', redis: 'ok' } }
+  })
+  const down = { kafka: 'ok', redis: 'no answer within 2000 ms' }
+  assert.deepEqual(healthReport('svc', down), {
+    statusCode: 503,
+    body: { status: 'unavailable', service: 'svc', checks: down, failing: ['redis'] }
+  })
+  const optional = { kafka: 'ok', elasticsearch: 'connection refused' }
+  assert.equal(healthReport('svc', optional, {}, ['kafka']).statusCode, 200, 'only kafka required')
 })

@@ -1,4 +1,4 @@
-import { checkDependency } from '@streaming/runtime'
+import { checkDependency, healthReport } from '@streaming/runtime'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { Tag } from './tags.ts'
@@ -47,16 +47,8 @@ export default async function system(app: FastifyInstance, options: { version: s
         checkDependency(() => app.requests.check(), 3_000),
         checkDependency(() => app.redis.ping(), 2_000)
       ])
-      const checks = { kafka, redis }
-      const failing = Object.entries(checks)
-        .filter(([, result]) => result !== 'ok')
-        .map(([name]) => name)
-      return reply.code(failing.length === 0 ? 200 : 503).send({
-        status: failing.length === 0 ? 'ok' : 'unavailable',
-        service: 'gateway',
-        checks,
-        ...(failing.length > 0 ? { failing } : {})
-      })
+      const report = healthReport('gateway', { kafka, redis })
+      return reply.code(report.statusCode).send(report.body)
     }
   })
 
