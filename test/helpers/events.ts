@@ -1,6 +1,6 @@
 // Kafka events as the services publish them, for tests: plain objects, no client or server.
-import { randomUUID } from 'node:crypto'
-import { EventType, requestEnvelope } from '@streaming/contracts'
+import { EventType, ReplyStatus, requestEnvelope } from '@streaming/contracts'
+import { buildReply } from '../../processor/src/replies.ts'
 
 /** A valid request event, as the gateway publishes it (`registrar_visualizacao`). */
 export function requestEvent(i: number) {
@@ -18,22 +18,12 @@ export function requestEvent(i: number) {
   )
 }
 
-/** The processor's reply to a request event, `latencyMs` after it. */
+/** The processor's reply to a request event, `latencyMs` after it, as the processor builds it. */
 export function replyEvent(request: ReturnType<typeof requestEvent>, latencyMs = 25) {
-  return {
-    event_id: randomUUID(),
-    event_type: 'response',
-    correlation_id: request.correlation_id,
-    timestamp: new Date(Date.parse(request.timestamp) + latencyMs).toISOString(),
-    source: 'processor',
-    target: 'gateway',
-    version: 1,
-    original_event_type: request.event_type,
-    request_event_id: request.event_id,
-    request_timestamp: request.timestamp,
-    status: 'success',
-    message: 'Visualização registrada',
-    duration_ms: 3,
-    data: {}
-  }
+  return buildReply(
+    request,
+    { status: ReplyStatus.success, message: 'Visualização registrada' },
+    3,
+    new Date(Date.parse(request.timestamp) + latencyMs)
+  )
 }

@@ -90,7 +90,7 @@ export default fp<StatusStoreOptions>(
       }
     }
     subscriber.on('ready', () => {
-      if (!subscribed) subscribe().catch(() => {})
+      if (!subscribed) subscribe()
     })
     await subscribe()
 

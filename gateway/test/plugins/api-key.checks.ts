@@ -1,16 +1,12 @@
 // What the API-key tests assert on a bare Fastify (api-key.test.ts) and on the real gateway
 // (api-key.integration.test.ts) alike.
 import assert from 'node:assert/strict'
+import type { ErrorBody } from '@streaming/runtime'
 import type { FastifyInstance } from 'fastify'
 
-export const KEYS = ['local-key-0123456789abcdef', 'second-key-fedcba9876543210']
+export type { ErrorBody }
 
-export interface ErrorBody {
-  statusCode: number
-  code: string
-  error: string
-  message: string
-}
+export const KEYS = ['local-key-0123456789abcdef', 'second-key-fedcba9876543210']
 
 /** Requests without a valid key: missing, empty, unknown, one character off, a prefix, a list. */
 const refused = [
@@ -50,4 +46,19 @@ export async function assertKeysRefused(
     payload: '{"nome": '
   })
   assert.equal(unread.statusCode, 401, unread.body)
+}
+
+/** A CORS preflight passes without a key (a browser sends no custom header on one). */
+export async function assertPreflightNeedsNoKey(app: FastifyInstance): Promise<void> {
+  const preflight = await app.inject({
+    method: 'OPTIONS',
+    url: '/usuarios',
+    headers: {
+      origin: 'http://127.0.0.1:8089',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type,x-api-key'
+    }
+  })
+  assert.equal(preflight.statusCode, 204, preflight.body)
+  assert.match(String(preflight.headers['access-control-allow-headers']), /X-API-Key/i)
 }
